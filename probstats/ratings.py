@@ -1,0 +1,115 @@
+"""The HMIP four-point rating scale as an ordered categorical.
+
+Input is tolerated generously (case, curly quotes, stray full stops and common
+abbreviations such as "RI"); output is strict: exactly the four published
+labels, ordered Inadequate < Requires improvement < Good < Outstanding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from probstats.errors import UnknownRatingError
+
+#: The scale from worst to best; category codes 0..3 follow this order.
+RATINGS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", "Outstanding")
+
+#: ``pd.CategoricalDtype`` used for every rating column.
+RATING_DTYPE = pd.CategoricalDtype(categories=list(RATINGS), ordered=True)
+
+_ALIASES: dict[str, str] = {
+    "inadequate": "Inadequate",
+    "inad": "Inadequate",
+    "i": "Inadequate",
+    "requires improvement": "Requires improvement",
+    "requires improvements": "Requires improvement",
+    "require improvement": "Requires improvement",
+    "requiring improvement": "Requires improvement",
+    "ri": "Requires improvement",
+    "r i": "Requires improvement",
+    "req imp": "Requires improvement",
+    "good": "Good",
+    "g": "Good",
+    "outstanding": "Outstanding",
+    "o": "Outstanding",
+}
+
+_QUOTES = re.compile(r"[\"'‘’“”`´]")
+_SPACE = re.compile(r"[\s\-_/.]+")
+
+
+def _key(label: str) -> str:
+    text = _QUOTES.sub("", label)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def parse_rating(label: object) -> str | None:
+    """Return the canonical rating label for a loosely written one.
+
+    Parameters
+    ----------
+    label
+        A rating as written in a source or typed by an analyst. ``None``,
+        NaN and empty strings mean "not rated" and return ``None``.
+
+    Returns
+    -------
+    str or None
+        One of :data:`RATINGS`.
+
+    Raises
+    ------
+    UnknownRatingError
+        If the label is not recognisable as one of the four ratings.
+
+    Examples
+    --------
+    >>> parse_rating("‘requires improvement’")
+    'Requires improvement'
+    >>> parse_rating("RI")
+    'Requires improvement'
+    >>> parse_rating("") is None
+    True
+    """
+    if label is None or (isinstance(label, float) and pd.isna(label)) or label is pd.NA:
+        return None
+    if not isinstance(label, str):
+        raise UnknownRatingError(f"rating must be text, got {label!r}")
+    key = _key(label)
+    if key == "":
+        return None
+    try:
+        return _ALIASES[key]
+    except KeyError:
+        allowed = ", ".join(RATINGS)
+        raise UnknownRatingError(
+            f"unknown rating {label!r}; allowed values are {allowed} "
+            "(case, quotes and the abbreviation 'RI' are tolerated)"
+        ) from None
+
+
+def to_rating(values: Iterable[object]) -> pd.Categorical:
+    """Convert labels to the ordered rating categorical.
+
+    Examples
+    --------
+    >>> to_rating(["good", "Inadequate", None]).codes.tolist()
+    [2, 0, -1]
+    """
+    return pd.Categorical([parse_rating(v) for v in values], dtype=RATING_DTYPE)
+
+
+def rating_score(values: Iterable[object]) -> pd.Series:
+    """Integer score 1 (Inadequate) .. 4 (Outstanding); missing stays missing.
+
+    Examples
+    --------
+    >>> rating_score(["Good", None]).tolist()
+    [3, <NA>]
+    """
+    cat = to_rating(values)
+    codes = pd.Series(cat.codes, dtype="Int64")
+    return (codes + 1).where(codes >= 0, pd.NA)

@@ -1,0 +1,45 @@
+import pandas as pd
+import pytest
+
+from probstats.errors import UnknownRatingError
+from probstats.ratings import RATINGS, parse_rating, rating_score, to_rating
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inadequate", "Inadequate"),
+        ("‘Requires improvement’", "Requires improvement"),
+        ("“GOOD”", "Good"),
+        ("'outstanding'", "Outstanding"),
+        ("requires-improvement", "Requires improvement"),
+        ("RI", "Requires improvement"),
+        ("  inadequate. ", "Inadequate"),
+    ],
+)
+def test_tolerant_input(text, expected):
+    assert parse_rating(text) == expected
+
+
+@pytest.mark.parametrize("missing", [None, "", "   ", float("nan"), pd.NA])
+def test_missing_means_not_rated(missing):
+    assert parse_rating(missing) is None
+
+
+@pytest.mark.parametrize("bad", ["Excellent", "Satisfactory", "Requires", "Good-ish"])
+def test_unknown_label_is_refused_with_allowed_values(bad):
+    with pytest.raises(UnknownRatingError, match="allowed values are Inadequate, Requires improvement, Good, Outstanding"):
+        parse_rating(bad)
+
+
+def test_order_is_worst_to_best_and_strict_output():
+    cat = to_rating(["good", "Outstanding", "inadequate", "RI"])
+    assert list(cat.categories) == list(RATINGS)
+    assert cat.ordered
+    assert list(cat) == ["Good", "Outstanding", "Inadequate", "Requires improvement"]
+    assert cat.min() == "Inadequate" and cat.max() == "Outstanding"
+
+
+def test_rating_score_maps_1_to_4_and_keeps_missing():
+    scores = rating_score(["Inadequate", "Requires improvement", None, "Good", "Outstanding"])
+    assert scores.tolist() == [1, 2, pd.NA, 3, 4]

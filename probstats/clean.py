@@ -259,6 +259,18 @@ def features(
     return wide.join(derived).reset_index()
 
 
+def order_dates(frame: pd.DataFrame) -> pd.Series:
+    """Date used only to put a unit's inspections in time order.
+
+    The publication date where known, else fieldwork start, else 1 January of
+    the year in the inspection id (ids carry the publication year, so an
+    inspection published on an unknown day of 2018 still sorts before 2020).
+    """
+    year = frame["inspection_id"].str.extract(r"-(\d{4})(?:-[a-z])?$")[0]
+    from_id = pd.to_datetime(year, format="%Y", errors="coerce").astype("datetime64[s]")
+    return frame["publication_date"].fillna(frame["fieldwork_start"]).fillna(from_id)
+
+
 def panel(feat: pd.DataFrame) -> pd.DataFrame:
     """Units inspected more than once, in time order, with the change since last time.
 
@@ -273,7 +285,9 @@ def panel(feat: pd.DataFrame) -> pd.DataFrame:
         and pd.api.types.is_float_dtype(feat[c])
         and not c.endswith("_n")  # a change in sample size is not a change in the unit
     ]
-    df = feat.sort_values(["unit_id", "publication_date", "inspection_id"], kind="stable")
+    df = feat.assign(_order=order_dates(feat)).sort_values(
+        ["unit_id", "_order", "inspection_id"], kind="stable"
+    ).drop(columns="_order")
     counts = df.groupby("unit_id")["inspection_id"].transform("size")
     df = df[counts > 1].copy()
     grp = df.groupby("unit_id", sort=False)
@@ -291,9 +305,11 @@ def panel(feat: pd.DataFrame) -> pd.DataFrame:
 def check_previous_ratings(inspections: pd.DataFrame, raw: RawData) -> list[Problem]:
     """A stated previous rating must agree with our own record of that inspection."""
     problems = []
-    df = inspections.sort_values(["unit_id", "publication_date"], kind="stable")
+    df = inspections.assign(_order=order_dates(inspections)).sort_values(
+        ["unit_id", "_order"], kind="stable"
+    )
     prev = df.groupby("unit_id")["overall_rating"].shift()
-    prev_year = df.groupby("unit_id")["publication_date"].shift().dt.year
+    prev_year = df.groupby("unit_id")["_order"].shift().dt.year
     lines = dict(zip(raw.inspections["inspection_id"], raw.inspections["line_no"], strict=True))
     for i, row in df.iterrows():
         stated = row["previous_rating"]

@@ -203,3 +203,23 @@ def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] = RAW_TABLES)
     out.extend(measures)
     out.append("")
     return "\n".join(out)
+
+
+_BEGIN = "<!-- generated from probstats/schema.py"
+_END = "<!-- end generated -->"
+
+
+def update_data_readme(path: str) -> None:
+    """Rewrite the generated data-dictionary section of ``data/README.md`` in place."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("\n", text.index(_BEGIN)) + 1
+    end = text.index(_END)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text[:start] + data_dictionary_markdown() + text[end:])
+
+
+if __name__ == "__main__":  # python -m probstats.schema data/README.md
+    import sys
+
+    update_data_readme(sys.argv[1] if len(sys.argv) > 1 else "data/README.md")

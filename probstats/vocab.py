@@ -52,7 +52,7 @@ STAFFING_MEASURES: dict[str, tuple[str, bool, str]] = {
     "trainees": ("count", True, "Number of trainee probation officers"),
     "turnover_rate": ("percent", False, "Percentage staff turnover or leaving rate"),
     "unallocated_cases": ("count", True, "Number of cases without an allocated practitioner"),
-    "caseload_total": ("count", True, "People on probation supervised by the unit"),
+    "caseload_total": ("cases", True, "People on probation supervised by the unit"),
     "regional_caseload_share": (
         "percent",
         False,

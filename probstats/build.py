@@ -77,6 +77,11 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
              cases["source_url"], standards["source_url"]]
         ),
     }
+    official = Path(raw_dir) / "workforce_official.csv"
+    if official.is_file():  # checked here so a bad official file fails the build
+        from probstats.workforce import load_official
+
+        load_official(official)
     for name in ("units", "inspections", "staffing", "case_measures", "standard_ratings", "features"):
         validate_frame(tables[name], name, f"data/processed/{name}.csv")
     return tables

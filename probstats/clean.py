@@ -161,7 +161,7 @@ def tidy_long(frame: pd.DataFrame, sort: list[str]) -> pd.DataFrame:
     for col in out.columns:
         if col in ("value", "value_pct"):
             out[col] = out[col].astype("float64")
-        elif col in ("n_sufficient", "n_cases"):
+        elif col in ("n_counted", "n_cases"):
             out[col] = pd.array(out[col].tolist(), dtype="Int64")
         elif col == "rating":
             out[col] = pd.Categorical(out[col], dtype=RATING_DTYPE)
@@ -206,14 +206,15 @@ def case_wide(cases: pd.DataFrame) -> pd.DataFrame:
 
     The percentage is taken as stated, or computed as ``100 k / n`` when only
     counts are given. ``_n`` is the stated denominator only (never imputed
-    from the number of cases inspected). Qualified figures are left out.
+    from the number of cases inspected). Qualified figures and figures that
+    count shortfalls rather than sufficient cases are left out.
     """
-    exact = cases[cases["qualifier"].fillna("") == ""]
+    exact = cases[(cases["qualifier"].fillna("") == "") & (cases["judged"] == "sufficient")]
     exact = exact[(exact["stage"] != "other") & (exact["aspect"] != "other")]
     if exact.empty:
         return pd.DataFrame(index=pd.Index([], name="inspection_id", dtype="string"))
     pct = exact["value_pct"].astype("float64")
-    from_counts = 100 * exact["n_sufficient"].astype("float64") / exact["n_cases"].astype("float64")
+    from_counts = 100 * exact["n_counted"].astype("float64") / exact["n_cases"].astype("float64")
     exact = exact.assign(
         pct=pct.fillna(from_counts),
         n=exact["n_cases"].astype("float64"),

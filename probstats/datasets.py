@@ -25,13 +25,23 @@ def _load(table: str, path: str | Path | None) -> pd.DataFrame:
     return read_csv(file)
 
 
-def load_inspections(path: str | Path | None = None) -> pd.DataFrame:
+def load_inspections(
+    path: str | Path | None = None,
+    *,
+    official_measure: str | None = None,
+    official_grade: str = "all",
+) -> pd.DataFrame:
     """One row per inspection, with typed columns.
 
     Parameters
     ----------
     path
         Folder holding the processed tables; default: the project's data.
+    official_measure, official_grade
+        If given (e.g. ``"vacancies_fte"``), attach the official regional
+        figure for that measure and grade as at or before each inspection's
+        fieldwork (never a later one), with its as-at date and lag; see
+        :func:`probstats.workforce.attach_regional_staffing`.
 
     Returns
     -------
@@ -49,7 +59,12 @@ def load_inspections(path: str | Path | None = None) -> pd.DataFrame:
     >>> list(df["overall_rating"].cat.categories)
     ['Inadequate', 'Requires improvement', 'Good', 'Outstanding']
     """
-    return _load("inspections", path)
+    df = _load("inspections", path)
+    if official_measure is None:
+        return df
+    from probstats.workforce import attach_regional_staffing, load_official
+
+    return attach_regional_staffing(df, load_official(), official_measure, official_grade)
 
 
 def load_units(path: str | Path | None = None) -> pd.DataFrame:

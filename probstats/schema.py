@@ -123,8 +123,16 @@ CASE_MEASURES = (
     Column("inspection_id", "id", "Inspection the percentage was stated for", required=True),
     Column("stage", "vocab", "Stage of case work", required=True, allowed=vocab.CASE_STAGES),
     Column("aspect", "vocab", "What was judged", required=True, allowed=vocab.CASE_ASPECTS),
-    Column("value_pct", "pct", "Percentage of inspected cases judged sufficient", unit="percent"),
-    Column("n_sufficient", "int", "Number of cases judged sufficient, if stated", unit="cases"),
+    Column(
+        "judged",
+        "vocab",
+        "sufficient: the figure counts cases judged sufficient (the Inspectorate's usual "
+        "measure); shortfall: it counts cases showing the stated shortfall",
+        required=True,
+        allowed=("sufficient", "shortfall"),
+    ),
+    Column("value_pct", "pct", "Percentage of relevant cases counted (see judged)", unit="percent"),
+    Column("n_counted", "int", "Number of cases counted (see judged), if stated", unit="cases"),
     Column("n_cases", "int", "Number of relevant cases, if stated", unit="cases"),
     Column(
         "qualifier",
@@ -169,7 +177,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "units": ("unit_id",),
     "inspections": ("inspection_id",),
     "staffing": ("inspection_id", "measure", "grade", "basis", "as_at", "qualifier", "notes"),
-    "case_measures": ("inspection_id", "stage", "aspect", "notes"),
+    "case_measures": ("inspection_id", "stage", "aspect", "judged", "notes"),
     "standard_ratings": ("inspection_id", "standard_code", "standard_name"),
 }
 

@@ -132,9 +132,9 @@ def parse_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "case_measures.csv"
-    >>> _ = p.write_text("inspection_id,stage,aspect,value_pct,n_sufficient,n_cases,"
+    >>> _ = p.write_text("inspection_id,stage,aspect,judged,value_pct,n_counted,n_cases,"
     ...     "qualifier,source_url,source_type,notes\\n"
-    ...     "pdu-x-2024,planning,keep_safe,140,,,,https://example.org,primary,\\n")
+    ...     "pdu-x-2024,planning,keep_safe,sufficient,140,,,,https://example.org,primary,\\n")
     >>> frame, problems = parse_table(p, "case_measures")
     >>> print(problems[0])  # doctest: +ELLIPSIS
     /.../case_measures.csv, line 2, column 'value_pct': percentage must be between 0 and 100 (got '140')
@@ -257,8 +257,10 @@ def check_inspection_rows(frame: pd.DataFrame, name: str) -> list[Problem]:
                 problems.append(
                     Problem(name, line, "fieldwork_end", "fieldwork ends before it starts")
                 )
-        if row["unit_type"] in ("PDU", "region") and pd.isna(row["region"]):
-            problems.append(Problem(name, line, "region", "PDU and region rows need a region"))
+        if row["unit_type"] == "region" and row["region"] != row["unit_name"]:
+            problems.append(
+                Problem(name, line, "region", "a region's region must be its own name", row["region"])
+            )
     return problems
 
 
@@ -266,10 +268,10 @@ def check_case_rows(frame: pd.DataFrame, name: str) -> list[Problem]:
     """Counts consistent with each other and with the percentage."""
     problems = []
     for _, row in frame.iterrows():
-        k, n = row["n_sufficient"], row["n_cases"]
+        k, n = row["n_counted"], row["n_cases"]
         if pd.notna(k) and pd.notna(n) and k > n:
             problems.append(
-                Problem(name, int(row["line_no"]), "n_sufficient", "more sufficient cases than cases")
+                Problem(name, int(row["line_no"]), "n_counted", "more cases counted than cases")
             )
         if pd.isna(row["value_pct"]) and (pd.isna(k) or pd.isna(n)):
             problems.append(
@@ -277,7 +279,7 @@ def check_case_rows(frame: pd.DataFrame, name: str) -> list[Problem]:
                     name,
                     int(row["line_no"]),
                     "value_pct",
-                    "give the percentage, or both n_sufficient and n_cases",
+                    "give the percentage, or both n_counted and n_cases",
                 )
             )
     return problems

@@ -34,6 +34,11 @@ def validate_file(path: Path) -> str:
     True
     """
     table = path.stem
+    if table == "workforce_official":
+        from probstats.workforce import load_official
+
+        frame = load_official(path)
+        return f"raw workforce_official ({len(frame)} rows)"
     if table not in RAW_TABLES and table not in PROCESSED_ONLY:
         known = ", ".join(sorted({*RAW_TABLES, *PROCESSED_ONLY}))
         raise DataValidationError(
@@ -64,7 +69,10 @@ def validate_path(path: Path) -> list[str]:
             from probstats.build import build_tables
 
             tables = build_tables(path)
-            return [f"raw folder {path}: {len(tables['inspections'])} inspections, all checks passed"]
+            out = [f"raw folder {path}: {len(tables['inspections'])} inspections, all checks passed"]
+            if (path / "workforce_official.csv").is_file():
+                out.append(validate_file(path / "workforce_official.csv"))
+            return out
         results, problems = [], []
         for file in sorted(path.glob("*.csv")):
             try:

@@ -101,3 +101,31 @@ def test_build_refuses_to_write_into_raw(raw_minimal):
 
     with pytest.raises(ValueError, match="raw data folder"):
         build(raw_minimal, raw_minimal / "processed")
+
+
+def test_full_build_with_figures_is_byte_identical(tmp_path):
+    """The real build, twice: processed data, figures, tables and index all identical."""
+    from probstats.paths import data_dir
+
+    raw = data_dir("raw")
+    before = _digests(raw)
+    for run in ("a", "b"):
+        build(raw, tmp_path / run / "processed", figures_dir=tmp_path / run / "figures")
+    assert _digests(raw) == before
+    a = _digests(tmp_path / "a")
+    b = _digests(tmp_path / "b")
+    assert a == b
+    names = set(a)
+    for stem in ("01_ratings_over_time", "05_coefficients", "08_data_coverage"):
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.alt.txt"} <= names
+    assert "README.md" in names and "model_notes.csv" in names
+
+
+def test_committed_outputs_match_a_fresh_build(tmp_path):
+    """data/processed in the repository is what the code makes from data/raw."""
+    from probstats.paths import data_dir
+
+    build(data_dir("raw"), tmp_path)
+    assert _digests(tmp_path) == {
+        k: v for k, v in _digests(data_dir("processed")).items() if k.endswith(".csv")
+    }

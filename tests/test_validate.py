@@ -44,7 +44,7 @@ def test_unknown_rating(raw_minimal, capsys):
 
 
 def test_percentage_over_100(raw_minimal, capsys):
-    _edit(raw_minimal / "case_measures.csv", "keep_safe,22,", "keep_safe,140,")
+    _edit(raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,")
     expected = (
         f"{raw_minimal / 'case_measures.csv'}, line 2, column 'value_pct': "
         "percentage must be between 0 and 100 (got '140')"
@@ -134,7 +134,7 @@ def test_not_utf8(raw_minimal, capsys):
 
 def test_all_problems_reported_at_once(raw_minimal):
     _edit(raw_minimal / "inspections.csv", ",Good,15,27", ",Excellent,15,27")
-    _edit(raw_minimal / "case_measures.csv", "keep_safe,22,", "keep_safe,140,")
+    _edit(raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,")
     problems = _problems(raw_minimal)
     assert any("overall_rating" in p for p in problems) and any("value_pct" in p for p in problems)
 

@@ -94,7 +94,7 @@ def load_case_measures(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> (load_case_measures()["value_pct"].dropna() <= 100).all()
+    >>> bool((load_case_measures()["value_pct"].dropna() <= 100).all())
     True
     """
     return _load("case_measures", path)
@@ -146,7 +146,7 @@ def load_sources(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> load_sources()["licence"].notna().all()
+    >>> bool(load_sources()["licence"].notna().all())
     True
     """
     return _load("sources", path)

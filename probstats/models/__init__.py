@@ -1,0 +1,53 @@
+"""Statistical models relating staffing to inspection outcomes."""
+
+from probstats.models.brant import ProportionalOddsTest, brant_test, proportional_odds_lr_test
+from probstats.models.ordinal import (
+    OrdinalResult,
+    OrdinalSeparationError,
+    PolrModel,
+    PolrResults,
+    SeparationInfo,
+    fit_ordinal,
+    fit_ordinal_arrays,
+    fit_ordinal_formula,
+    ordinal_separation,
+)
+from probstats.models.tidy import TIDY_COLUMNS, tidy_table
+from probstats.models.binomial import BinomialResult, ClusteringWarning, fit_binomial
+from probstats.models.change import (
+    ChangeResult,
+    add_changes,
+    direction_agreement,
+    fit_change,
+    mcnemar_change,
+    sign_test,
+)
+from probstats.models.contextual import (
+    attach_region_covariates,
+    covariate_levels,
+    fit_contextual,
+    within_between,
+)
+from probstats.models.missing import (
+    DroppedRows,
+    MIResult,
+    complete_cases,
+    impute_chained,
+    multiple_imputation,
+    rubin_pool,
+)
+from probstats.models.power import (
+    PowerResult,
+    min_detectable_effect,
+    power_binomial,
+    power_ordinal,
+)
+from probstats.models.predict import predict_curve, scenario, typical_values
+from probstats.models.resampling import (
+    BootstrapFailureWarning,
+    BootstrapResult,
+    PermutationResult,
+    bootstrap,
+    bootstrap_model,
+    permutation_test,
+)

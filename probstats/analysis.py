@@ -39,6 +39,17 @@ class Fit:
     def ok(self) -> bool:
         return self.result is not None
 
+    @property
+    def separated(self) -> bool:
+        """True when the data separate the outcome: no finite estimate exists."""
+        info = getattr(self.result, "separation", None)
+        return info is not None and getattr(info, "kind", "none") != "none"
+
+    @property
+    def estimable(self) -> bool:
+        """Fitted, with finite maximum-likelihood estimates worth plotting."""
+        return self.ok and not self.separated
+
     def notes_frame(self) -> pd.DataFrame:
         """One row per caveat: model name, kind (warning or error) and message."""
         rows = [(self.name, "warning", w) for w in self.warnings]
@@ -131,6 +142,50 @@ def binomial_keep_safe_model(
         data,
         lambda d: fit_binomial(d, outcome, [predictor], trials=n_col),
     )
+
+
+def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> pd.DataFrame:
+    """Exact Mann-Whitney test of a staffing measure between Inadequate and better-rated units.
+
+    A small-sample check that needs no model and stays valid under separation:
+    the p-value is exact (all rank arrangements enumerated), not asymptotic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: group sizes and medians, the U statistic, the exact two-sided
+        p-value and the probability that a random Inadequate unit has the
+        higher value (the common-language effect size).
+
+    Examples
+    --------
+    >>> import probstats
+    >>> exact_rank_test(probstats.load_features())[["n_inadequate", "n_better"]].sum(axis=1).iloc[0] >= 0
+    True
+    """
+    from scipy.stats import mannwhitneyu
+
+    df = post_unification(features)[["overall_rating", predictor]].dropna()
+    worst = df.loc[df["overall_rating"] == "Inadequate", predictor]
+    better = df.loc[df["overall_rating"] != "Inadequate", predictor]
+    row = {
+        "measure": predictor,
+        "n_inadequate": len(worst),
+        "n_better": len(better),
+        "median_inadequate": worst.median(),
+        "median_better": better.median(),
+        "u_statistic": float("nan"),
+        "p_value_exact": float("nan"),
+        "prob_inadequate_higher": float("nan"),
+    }
+    if len(worst) and len(better):
+        res = mannwhitneyu(worst, better, alternative="two-sided", method="exact")
+        row.update(
+            u_statistic=float(res.statistic),
+            p_value_exact=float(res.pvalue),
+            prob_inadequate_higher=float(res.statistic) / (len(worst) * len(better)),
+        )
+    return pd.DataFrame([row])
 
 
 def main_fits(features: pd.DataFrame) -> dict[str, Fit]:

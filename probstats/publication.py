@@ -17,7 +17,7 @@ import pandas as pd
 
 from probstats import figures as figs
 from probstats import tables as tab
-from probstats.analysis import MAIN_PREDICTOR, main_fits
+from probstats.analysis import MAIN_PREDICTOR, exact_rank_test, main_fits
 from probstats.render import FigureRecord, save_figure, write_figure_index
 from probstats.summaries import coverage_by_year
 
@@ -34,7 +34,7 @@ def _prediction_frame(fit) -> pd.DataFrame | None:
     """Predicted rating probabilities across PO vacancy 0-50% with delta-method bands."""
     from probstats.models.predict import predict_curve
 
-    if not fit.ok:
+    if not fit.estimable:
         return None
     return predict_curve(
         fit.result,
@@ -73,7 +73,7 @@ def build_publication(
 
     coef_frames = []
     for fit in fits.values():
-        if fit.ok:
+        if fit.estimable:
             t = fit.result.tidy()
             t = t[t.get("coef_type", pd.Series("coefficient", index=t.index)) == "coefficient"]
             coef_frames.append(t.assign(model=f"{fit.name} (n = {fit.n_used})"))
@@ -82,14 +82,21 @@ def build_publication(
     )
 
     observed = feats.loc[feats["unit_type"].isin(("PDU", "region")), MAIN_PREDICTOR].dropna()
-    caveat = (
-        f"Fitted to {ordinal.n_used} PDU and region inspections with the PO vacancy rate stated "
-        f"(observed {observed.min():g}-{observed.max():g}%); "
-        f"{len(ordinal.warnings)} model warnings, see tables/model_notes. "
-        "Too few inspections for a reliable estimate; an association, not a cause."
-        if ordinal.ok and len(observed)
-        else "Model not fitted: see tables/model_notes."
-    )
+    if ordinal.separated:
+        caveat = (
+            f"No finite estimate: among the {ordinal.n_used} PDU and region inspections with a "
+            "stated PO vacancy rate, the rate separates the ratings completely (see "
+            "tables/model_notes). Too few inspections to estimate an association."
+        )
+    elif ordinal.ok and len(observed):
+        caveat = (
+            f"Fitted to {ordinal.n_used} PDU and region inspections with the PO vacancy rate "
+            f"stated (observed {observed.min():g}-{observed.max():g}%); "
+            f"{len(ordinal.warnings)} model warnings, see tables/model_notes. "
+            "Too few inspections for a reliable estimate; an association, not a cause."
+        )
+    else:
+        caveat = "Model not fitted: see tables/model_notes."
     figure_specs: list[tuple[str, Callable[[], object]]] = [
         ("01_ratings_over_time", lambda: figs.ratings_over_time(insp)),
         ("02_ratings_by_region", lambda: figs.ratings_by_region(insp)),
@@ -105,7 +112,9 @@ def build_publication(
         (
             "06_predicted_rating_by_po_vacancy",
             lambda: figs.predicted_probabilities(
-                pred if pred is not None else pd.DataFrame(),
+                pred
+                if pred is not None
+                else pd.DataFrame(columns=[MAIN_PREDICTOR, "category", "prob", "lo", "hi"]),
                 x=MAIN_PREDICTOR,
                 xlim=(0, 50),
                 subtitle=caveat,
@@ -129,9 +138,11 @@ def build_publication(
         "ratings_by_region_year": tab.ratings_by_region_year(insp),
         "staffing_by_rating": tab.staffing_summary_by_rating(feats),
         "model_notes": _model_notes(fits),
+        "po_vacancy_by_rating_exact_test": exact_rank_test(feats),
     }
     for fit_key, fit in fits.items():
-        if fit.ok:
+        # A separated fit has no finite estimates: its table would only show drift.
+        if fit.estimable:
             descriptive[f"model_{fit_key}_tidy"] = fit.result.tidy()
             descriptive[f"model_{fit_key}_glance"] = fit.result.glance()
     if pred is not None:
@@ -140,4 +151,17 @@ def build_publication(
         written.append(tab.write_table_csv(frame, table_dir / f"{name}.csv"))
         written.append(tab.write_table_markdown(frame, table_dir / f"{name}.md"))
     progress(f"wrote {len(descriptive)} tables to {table_dir}")
+    _remove_stale(out_dir, written, progress)
     return written
+
+
+def _remove_stale(out_dir: Path, written: list[Path], progress: Callable[[str], None]) -> None:
+    """Delete outputs of earlier builds that this build no longer makes (e.g. a model table
+    for a model that can no longer be estimated), so the folder reflects the data."""
+    keep = {Path(p).resolve() for p in written}
+    patterns = ("*.png", "*.svg", "*.alt.txt", "tables/*.csv", "tables/*.md")
+    for pattern in patterns:
+        for path in sorted(out_dir.glob(pattern)):
+            if path.resolve() not in keep:
+                path.unlink()
+                progress(f"removed stale {path}")

@@ -160,7 +160,8 @@ def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> 
     Examples
     --------
     >>> import probstats
-    >>> exact_rank_test(probstats.load_features())[["n_inadequate", "n_better"]].sum(axis=1).iloc[0] >= 0
+    >>> row = exact_rank_test(probstats.load_features()).iloc[0]
+    >>> 0 <= row["p_value_exact"] <= 1
     True
     """
     from scipy.stats import mannwhitneyu

@@ -161,7 +161,7 @@ def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> 
     --------
     >>> import probstats
     >>> row = exact_rank_test(probstats.load_features()).iloc[0]
-    >>> 0 <= row["p_value_exact"] <= 1
+    >>> bool(0 <= row["p_value_exact"] <= 1)
     True
     """
     from scipy.stats import mannwhitneyu

@@ -45,8 +45,9 @@ SEED = 20241125
 
 def simulate(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    X = np.column_stack([rng.gamma(4, 4, n), rng.normal(45, 8, n), rng.gamma(6, 2, n),
-                         rng.uniform(0, 0.3, n)])
+    X = np.column_stack(
+        [rng.gamma(4, 4, n), rng.normal(45, 8, n), rng.gamma(6, 2, n), rng.uniform(0, 0.3, n)]
+    )
     latent = X @ np.array([-0.07, -0.03, -0.06, -2.0]) + rng.logistic(size=n)
     y = np.digitize(latent, np.quantile(latent, [0.15, 0.55, 0.9]))
     df = pd.DataFrame(X, columns=PREDICTORS).round(3)
@@ -92,13 +93,16 @@ def run_r(df: pd.DataFrame, idx: np.ndarray, nrep: int) -> dict[str, object] | N
     if rscript is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        data_csv, idx_csv, script = (Path(tmp) / "d.csv", Path(tmp) / "i.csv",
-                                     Path(tmp) / "b.R")
+        data_csv, idx_csv, script = (Path(tmp) / "d.csv", Path(tmp) / "i.csv", Path(tmp) / "b.R")
         df.assign(overall_rating=df["overall_rating"].astype(str)).to_csv(data_csv, index=False)
         np.savetxt(idx_csv, idx[:nrep], fmt="%d", delimiter=",")
         script.write_text(R_SCRIPT)
-        out = subprocess.run([rscript, str(script), str(data_csv), str(idx_csv), str(nrep)],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [rscript, str(script), str(data_csv), str(idx_csv), str(nrep)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if out.returncode != 0:
         print("  R failed:", out.stderr.strip()[:300])
         return None
@@ -139,8 +143,10 @@ def bench(n: int, sm_refits: int, use_r: bool) -> None:
             boot[b] = np.nan
     t_boot = time.perf_counter() - t0
     verdict = "OK" if t_boot < 2 else "MISSED"
-    print(f"  probstats {N_BOOT} bootstrap refits (rows)    : {t_boot:8.2f} s "
-          f"({t_boot / N_BOOT * 1e6:.0f} us each; {failures} failed)  target < 2 s: {verdict}")
+    print(
+        f"  probstats {N_BOOT} bootstrap refits (rows)    : {t_boot:8.2f} s "
+        f"({t_boot / N_BOOT * 1e6:.0f} us each; {failures} failed)  target < 2 s: {verdict}"
+    )
 
     fn = res.refit_fn(terms="coefficients", empty_categories="drop")
     t0 = time.perf_counter()
@@ -150,21 +156,26 @@ def bench(n: int, sm_refits: int, use_r: bool) -> None:
         except Exception:
             pass
     t_df = time.perf_counter() - t0
-    print(f"  probstats {N_BOOT} refits via refit_fn(frame) : {t_df:8.2f} s "
-          f"({t_df / N_BOOT * 1e6:.0f} us each, incl. pandas resampling)")
+    print(
+        f"  probstats {N_BOOT} refits via refit_fn(frame) : {t_df:8.2f} s "
+        f"({t_df / N_BOOT * 1e6:.0f} us each, incl. pandas resampling)"
+    )
 
     m = min(sm_refits, N_BOOT)
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for b in range(m):
-            OrderedModel(y[idx[b]], X[idx[b]], distr="logit").fit(method="bfgs", disp=False,
-                                                                  maxiter=1000)
+            OrderedModel(y[idx[b]], X[idx[b]], distr="logit").fit(
+                method="bfgs", disp=False, maxiter=1000
+            )
     t_sm = (time.perf_counter() - t0) / m
     label = "" if m == N_BOOT else f" (timed {m}, extrapolated)"
-    print(f"  statsmodels OrderedModel bfgs, per refit   : {t_sm * 1e6:8.0f} us "
-          f"-> {N_BOOT} refits {t_sm * N_BOOT:6.1f} s{label}; "
-          f"probstats is {t_sm / warm_one:.0f}x faster")
+    print(
+        f"  statsmodels OrderedModel bfgs, per refit   : {t_sm * 1e6:8.0f} us "
+        f"-> {N_BOOT} refits {t_sm * N_BOOT:6.1f} s{label}; "
+        f"probstats is {t_sm / warm_one:.0f}x faster"
+    )
 
     if not use_r:
         return
@@ -174,8 +185,10 @@ def bench(n: int, sm_refits: int, use_r: bool) -> None:
         return
     ratio = warm_one / r["POLR"]
     verdict = "OK" if ratio <= 0.2 else "MISSED"
-    print(f"  R polr per refit (timed in R)              : {r['POLR'] * 1e6:8.0f} us "
-          f"(Hess=TRUE {r['POLRHESS'] * 1e6:.0f} us; ordinal::clm {r['CLM'] * 1e6:.0f} us)")
+    print(
+        f"  R polr per refit (timed in R)              : {r['POLR'] * 1e6:8.0f} us "
+        f"(Hess=TRUE {r['POLRHESS'] * 1e6:.0f} us; ordinal::clm {r['CLM'] * 1e6:.0f} us)"
+    )
     print(f"  probstats / R polr time ratio              : {ratio:8.3f}  target <= 0.2: {verdict}")
     diff = np.max(np.abs(np.asarray(r["EST"]) - res.params.to_numpy()))
     same = "yes" if diff < 1e-5 else "NO"
@@ -184,8 +197,12 @@ def bench(n: int, sm_refits: int, use_r: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sm-refits", type=int, default=200,
-                    help="statsmodels refits to time (extrapolated to 2,000)")
+    ap.add_argument(
+        "--sm-refits",
+        type=int,
+        default=200,
+        help="statsmodels refits to time (extrapolated to 2,000)",
+    )
     ap.add_argument("--no-r", action="store_true", help="skip the R comparison")
     args = ap.parse_args(argv)
     import platform
@@ -194,9 +211,11 @@ def main(argv: list[str] | None = None) -> None:
     import scipy
     import statsmodels
 
-    print(f"python {platform.python_version()}, numpy {numpy.__version__}, "
-          f"scipy {scipy.__version__}, statsmodels {statsmodels.__version__}; "
-          f"{platform.machine()}")
+    print(
+        f"python {platform.python_version()}, numpy {numpy.__version__}, "
+        f"scipy {scipy.__version__}, statsmodels {statsmodels.__version__}; "
+        f"{platform.machine()}"
+    )
     for n in (120, 1000):
         bench(n, args.sm_refits, not args.no_r)
 

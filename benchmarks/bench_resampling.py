@@ -36,27 +36,46 @@ def main() -> None:
     df = _data()
     warnings.simplefilter("ignore")
     res = fit_binomial(df, "k", ["vac"], trials="n", outcome_scale="count")
-    rand = fit_binomial(df, "k", ["vac"], trials="n", outcome_scale="count",
-                        family="binomial", region_effect="random", n_quad=5)
-    _time("case bootstrap, quasi-binomial, B=999",
-          lambda: bootstrap_model(res, n_resamples=999, seed=1, progress=False))
-    _time("region-cluster bootstrap, quasi-binomial, B=999",
-          lambda: bootstrap_model(res, cluster="region", n_resamples=999, seed=1,
-                                  progress=False))
-    _time("region-cluster bootstrap, random intercept, B=99",
-          lambda: bootstrap_model(rand, cluster="region", n_resamples=99, seed=1,
-                                  progress=False))
-    _time("permutation test, quasi-binomial, 999 permutations",
-          lambda: permutation_test(res.data, res.refit_fn(), "vac", n_permutations=999,
-                                   seed=1, progress=False))
-    _time("binomial power, 25 units, 5000 simulations",
-          lambda: power_binomial(25, 0.7, per=10, x_mean=20, x_sd=10, rho=0.1,
-                                 n_sims=5000, seed=1))
-    _time("ordinal power, 25 units, 5000 simulations",
-          lambda: power_ordinal(25, 0.5, per=10, x_mean=20, x_sd=10, n_sims=5000, seed=1))
-    _time("ordinal minimum detectable effect, 15 x 1000 simulations",
-          lambda: min_detectable_effect("ordinal", 25, per=10, x_mean=20, x_sd=10,
-                                        n_sims=1000))
+    rand = fit_binomial(
+        df,
+        "k",
+        ["vac"],
+        trials="n",
+        outcome_scale="count",
+        family="binomial",
+        region_effect="random",
+        n_quad=5,
+    )
+    _time(
+        "case bootstrap, quasi-binomial, B=999",
+        lambda: bootstrap_model(res, n_resamples=999, seed=1, progress=False),
+    )
+    _time(
+        "region-cluster bootstrap, quasi-binomial, B=999",
+        lambda: bootstrap_model(res, cluster="region", n_resamples=999, seed=1, progress=False),
+    )
+    _time(
+        "region-cluster bootstrap, random intercept, B=99",
+        lambda: bootstrap_model(rand, cluster="region", n_resamples=99, seed=1, progress=False),
+    )
+    _time(
+        "permutation test, quasi-binomial, 999 permutations",
+        lambda: permutation_test(
+            res.data, res.refit_fn(), "vac", n_permutations=999, seed=1, progress=False
+        ),
+    )
+    _time(
+        "binomial power, 25 units, 5000 simulations",
+        lambda: power_binomial(25, 0.7, per=10, x_mean=20, x_sd=10, rho=0.1, n_sims=5000, seed=1),
+    )
+    _time(
+        "ordinal power, 25 units, 5000 simulations",
+        lambda: power_ordinal(25, 0.5, per=10, x_mean=20, x_sd=10, n_sims=5000, seed=1),
+    )
+    _time(
+        "ordinal minimum detectable effect, 15 x 1000 simulations",
+        lambda: min_detectable_effect("ordinal", 25, per=10, x_mean=20, x_sd=10, n_sims=1000),
+    )
 
 
 if __name__ == "__main__":

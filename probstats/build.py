@@ -73,8 +73,13 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
         "features": feats,
         "panel": clean.panel(feats),
         "sources": sources_table(
-            [raw.units["source_url"], inspections["source_url"], staffing["source_url"],
-             cases["source_url"], standards["source_url"]]
+            [
+                raw.units["source_url"],
+                inspections["source_url"],
+                staffing["source_url"],
+                cases["source_url"],
+                standards["source_url"],
+            ]
         ),
     }
     official = Path(raw_dir) / "workforce_official.csv"
@@ -82,7 +87,14 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
         from probstats.workforce import load_official
 
         load_official(official)
-    for name in ("units", "inspections", "staffing", "case_measures", "standard_ratings", "features"):
+    for name in (
+        "units",
+        "inspections",
+        "staffing",
+        "case_measures",
+        "standard_ratings",
+        "features",
+    ):
         validate_frame(tables[name], name, f"data/processed/{name}.csv")
     return tables
 

@@ -254,9 +254,9 @@ def features(
     derived = pd.DataFrame(index=wide.index)
     if {"staffing_pct_target_po", "staffing_pct_target_pso"} <= set(wide.columns):
         # Ratio of fill rates, not of head counts: the sources give percentages of target.
-        derived["po_pso_fill_ratio"] = wide["staffing_pct_target_po"] / wide[
-            "staffing_pct_target_pso"
-        ]
+        derived["po_pso_fill_ratio"] = (
+            wide["staffing_pct_target_po"] / wide["staffing_pct_target_pso"]
+        )
     return wide.join(derived).reset_index()
 
 
@@ -286,15 +286,21 @@ def panel(feat: pd.DataFrame) -> pd.DataFrame:
         and pd.api.types.is_float_dtype(feat[c])
         and not c.endswith("_n")  # a change in sample size is not a change in the unit
     ]
-    df = feat.assign(_order=order_dates(feat)).sort_values(
-        ["unit_id", "_order", "inspection_id"], kind="stable"
-    ).drop(columns="_order")
+    df = (
+        feat.assign(_order=order_dates(feat))
+        .sort_values(["unit_id", "_order", "inspection_id"], kind="stable")
+        .drop(columns="_order")
+    )
     counts = df.groupby("unit_id")["inspection_id"].transform("size")
     df = df[counts > 1].copy()
     grp = df.groupby("unit_id", sort=False)
     df.insert(2, "visit_number", grp.cumcount() + 1)
     df.insert(3, "previous_inspection_id", grp["inspection_id"].shift())
-    df.insert(4, "days_since_previous", (df["publication_date"] - grp["publication_date"].shift()).dt.days.astype("Int64"))
+    df.insert(
+        4,
+        "days_since_previous",
+        (df["publication_date"] - grp["publication_date"].shift()).dt.days.astype("Int64"),
+    )
     prev = grp["overall_rating"].shift()
     df.insert(5, "previous_overall_rating", pd.Categorical(prev, dtype=RATING_DTYPE))
     df.insert(6, "rating_change", df["rating_score"] - grp["rating_score"].shift())

@@ -43,8 +43,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=progress,
     )
     n = len(result.tables["inspections"])
-    print(f"built {len(result.written)} files from {n} inspections "
-          f"in {time.perf_counter() - started:.1f}s")
+    print(
+        f"built {len(result.written)} files from {n} inspections "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
     return EXIT_OK
 
 
@@ -77,12 +79,18 @@ def make_parser() -> argparse.ArgumentParser:
         description="Rebuild every processed table, figure and table from the raw data. "
         "Raw files are only read. Two builds in a row give byte-identical files.",
     )
-    p.add_argument("--raw", default=str(data_dir("raw")), help="raw data folder (default: %(default)s)")
     p.add_argument(
-        "--out", default=str(data_dir("processed")), help="processed data folder (default: %(default)s)"
+        "--raw", default=str(data_dir("raw")), help="raw data folder (default: %(default)s)"
     )
     p.add_argument(
-        "--figures", default=str(_default_figures_dir()), help="figures folder (default: %(default)s)"
+        "--out",
+        default=str(data_dir("processed")),
+        help="processed data folder (default: %(default)s)",
+    )
+    p.add_argument(
+        "--figures",
+        default=str(_default_figures_dir()),
+        help="figures folder (default: %(default)s)",
     )
     p.add_argument("--no-figures", action="store_true", help="rebuild the data only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")

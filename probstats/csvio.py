@@ -98,7 +98,9 @@ def read_csv(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
     for col in header:
         if col in RATING_COLUMNS:
-            df[col] = pd.Categorical(df[col].astype("object").where(df[col].notna(), None), dtype=RATING_DTYPE)
+            df[col] = pd.Categorical(
+                df[col].astype("object").where(df[col].notna(), None), dtype=RATING_DTYPE
+            )
         elif col in DATE_COLUMNS:
             df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").astype("datetime64[s]")
     return df

@@ -53,9 +53,7 @@ def parse_partial_date(text: str) -> PartialDate:
     """
     m = _PATTERN.match(text.strip()) if isinstance(text, str) else None
     if m is None:
-        raise PartialDateError(
-            f"malformed date {text!r}: expected YYYY-MM-DD, YYYY-MM or YYYY"
-        )
+        raise PartialDateError(f"malformed date {text!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = m.groups()
     try:
         if day is not None:

@@ -76,8 +76,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {t: _schema(t) for t in RAW_TABLES}
 FEATURES_SCHEMA = pa.DataFrameSchema(
     {
         "inspection_id": pa.Column("string", unique=True),
-        "overall_rating": pa.Column(pd.CategoricalDtype(list(RATINGS), ordered=True), nullable=True),
-        r"^case_.*_pct$": pa.Column("float64", pa.Check.in_range(0, 100), nullable=True, regex=True),
+        "overall_rating": pa.Column(
+            pd.CategoricalDtype(list(RATINGS), ordered=True), nullable=True
+        ),
+        r"^case_.*_pct$": pa.Column(
+            "float64", pa.Check.in_range(0, 100), nullable=True, regex=True
+        ),
         r"^(vacancy_rate|sickness_rate|newly_qualified_share|turnover_rate)_.*$": pa.Column(
             "float64", pa.Check.in_range(0, 100), nullable=True, regex=True
         ),

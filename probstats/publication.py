@@ -77,8 +77,10 @@ def build_publication(
             t = fit.result.tidy()
             t = t[t.get("coef_type", pd.Series("coefficient", index=t.index)) == "coefficient"]
             coef_frames.append(t.assign(model=f"{fit.name} (n = {fit.n_used})"))
-    coefs = pd.concat(coef_frames, ignore_index=True) if coef_frames else pd.DataFrame(
-        columns=["term", "estimate", "conf_low", "conf_high", "model"]
+    coefs = (
+        pd.concat(coef_frames, ignore_index=True)
+        if coef_frames
+        else pd.DataFrame(columns=["term", "estimate", "conf_low", "conf_high", "model"])
     )
 
     observed = feats.loc[feats["unit_type"].isin(("PDU", "region")), MAIN_PREDICTOR].dropna()
@@ -103,8 +105,9 @@ def build_publication(
         (
             "03_staffing_vs_keep_safe",
             lambda: figs.staffing_vs_outcome(
-                feats, measures=[m for m in figs.DEFAULT_STAFFING_MEASURES if m in feats.columns]
-                or [MAIN_PREDICTOR]
+                feats,
+                measures=[m for m in figs.DEFAULT_STAFFING_MEASURES if m in feats.columns]
+                or [MAIN_PREDICTOR],
             ),
         ),
         ("04_staffing_by_rating", lambda: figs.staffing_by_rating(feats)),

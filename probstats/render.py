@@ -162,9 +162,7 @@ def figure_index_markdown(records: list[FigureRecord], *, relative_to: Path | No
         image = next((p for p in rec.files if Path(p).suffix in (".png", ".svg")), rec.files[0])
         link = _link(image, base)
         made = f"`{rec.made_by}`" if rec.made_by else ""
-        lines.append(
-            f"| [{link}]({link}) | {_cell(rec.title)} | {_cell(rec.alt_text)} | {made} |"
-        )
+        lines.append(f"| [{link}]({link}) | {_cell(rec.title)} | {_cell(rec.alt_text)} | {made} |")
     return "\n".join(lines) + "\n"
 
 

@@ -70,7 +70,9 @@ SOURCE_COLUMNS = (
 )
 
 INSPECTIONS = (
-    Column("inspection_id", "id", "Unique id: <type>-<unit slug>-<publication year>", required=True),
+    Column(
+        "inspection_id", "id", "Unique id: <type>-<unit slug>-<publication year>", required=True
+    ),
     Column("unit_type", "vocab", "Kind of unit inspected", required=True, allowed=vocab.UNIT_TYPES),
     Column("unit_name", "text", "Unit name as the Inspectorate writes it", required=True),
     Column("region", "vocab", "Probation region (2021 regions)", allowed=vocab.REGIONS),
@@ -85,7 +87,9 @@ INSPECTIONS = (
     ),
     Column("score", "int", "Points scored, where the programme scored units", unit="points"),
     Column("score_max", "int", "Maximum points available", unit="points"),
-    Column("previous_rating", "rating", "Rating at the previous inspection, if stated", allowed=RATINGS),
+    Column(
+        "previous_rating", "rating", "Rating at the previous inspection, if stated", allowed=RATINGS
+    ),
     Column("previous_rating_year", "year", "Year of the previous rating, if stated"),
     Column("n_recommendations", "int", "Number of recommendations made", unit="recommendations"),
     Column("cases_inspected", "int", "Cases inspectors reviewed", unit="cases"),

@@ -46,5 +46,11 @@ def sources_table(url_columns: Iterable[pd.Series]) -> pd.DataFrame:
                 counts[url.strip()] += 1
     rows = [(url, *classify(url), n) for url, n in sorted(counts.items())]
     return pd.DataFrame(rows, columns=["url", "domain", "publisher", "licence", "n_rows"]).astype(
-        {"url": "string", "domain": "string", "publisher": "string", "licence": "string", "n_rows": "Int64"}
+        {
+            "url": "string",
+            "domain": "string",
+            "publisher": "string",
+            "licence": "string",
+            "n_rows": "Int64",
+        }
     )

@@ -233,9 +233,7 @@ def get_alt_text(fig: Figure) -> str | None:
 def _wrap(text: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
     # DejaVu Sans averages about 0.57 em per character (0.64 in bold), with some slack.
     chars = max(20, int(width_in * 72 / (fontsize * (0.64 if bold else 0.57))))
-    return "\n".join(
-        textwrap.fill(par, chars, break_on_hyphens=False) for par in text.split("\n")
-    )
+    return "\n".join(textwrap.fill(par, chars, break_on_hyphens=False) for par in text.split("\n"))
 
 
 def _height_in(text: str, fontsize: float) -> float:
@@ -287,8 +285,15 @@ def add_titles(
     for i, (text, size, weight, colour) in enumerate(blocks):
         wrapped = _wrap(text, usable, size, bold=weight == "bold")
         fig.text(
-            x0, 1 - top_in / height, wrapped, ha="left", va="top", fontsize=size,
-            fontweight=weight, color=colour, linespacing=_LINE_SPACING,
+            x0,
+            1 - top_in / height,
+            wrapped,
+            ha="left",
+            va="top",
+            fontsize=size,
+            fontweight=weight,
+            color=colour,
+            linespacing=_LINE_SPACING,
             gid=("probstats-title", "probstats-subtitle")[i],
         )
         top_in += _height_in(wrapped, size) + 0.06
@@ -297,17 +302,31 @@ def add_titles(
         rows = -(-len(legend_handles) // ncols)
         size = HOUSE_RC["legend.fontsize"]
         fig.legend(
-            handles=list(legend_handles), loc="upper left", ncols=ncols, frameon=False,
-            bbox_to_anchor=(x0, 1 - top_in / height), borderaxespad=0, borderpad=0,
-            handlelength=1.4, columnspacing=1.2, fontsize=size,
+            handles=list(legend_handles),
+            loc="upper left",
+            ncols=ncols,
+            frameon=False,
+            bbox_to_anchor=(x0, 1 - top_in / height),
+            borderaxespad=0,
+            borderpad=0,
+            handlelength=1.4,
+            columnspacing=1.2,
+            fontsize=size,
         )
         top_in += rows * size * 1.55 / 72 + 0.08
     bottom_in = _MARGIN_IN
     if source:
         wrapped = _wrap(source, usable, _SOURCE_SIZE)
         fig.text(
-            x0, bottom_in / height, wrapped, ha="left", va="bottom", fontsize=_SOURCE_SIZE,
-            color=MUTED_COLOUR, linespacing=_LINE_SPACING, gid="probstats-source",
+            x0,
+            bottom_in / height,
+            wrapped,
+            ha="left",
+            va="bottom",
+            fontsize=_SOURCE_SIZE,
+            color=MUTED_COLOUR,
+            linespacing=_LINE_SPACING,
+            gid="probstats-source",
         )
         bottom_in += _height_in(wrapped, _SOURCE_SIZE) + 0.04
     engine = fig.get_layout_engine()
@@ -372,8 +391,17 @@ def no_data(ax: Axes, message: str = "No data to show") -> None:
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_facecolor(MISSING_COLOUR)
-    ax.text(0.5, 0.5, textwrap.fill(message, 30), ha="center", va="center",
-            transform=ax.transAxes, fontsize=10, color=TEXT_COLOUR, gid="probstats-no-data")
+    ax.text(
+        0.5,
+        0.5,
+        textwrap.fill(message, 30),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=10,
+        color=TEXT_COLOUR,
+        gid="probstats-no-data",
+    )
 
 
 def rating_colour(rating: str) -> str:

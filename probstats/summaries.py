@@ -20,7 +20,9 @@ def coverage_by_year(inspections: pd.DataFrame) -> pd.DataFrame:
     >>> coverage_by_year(df).loc["PDU"].tolist()
     [0, 1, 1, 2]
     """
-    year = inspections["publication_date"].dt.year.astype("Int64").astype("string").fillna("unknown")
+    year = (
+        inspections["publication_date"].dt.year.astype("Int64").astype("string").fillna("unknown")
+    )
     table = pd.crosstab(inspections["unit_type"], year)
     cols = sorted(c for c in table.columns if c != "unknown")
     if "unknown" in table.columns:

@@ -47,8 +47,9 @@ class TableInputError(ProbstatsError, ValueError):
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise TableInputError(f"{what} needs column(s) {missing}; the frame has "
-                              f"{list(frame.columns)}")
+        raise TableInputError(
+            f"{what} needs column(s) {missing}; the frame has {list(frame.columns)}"
+        )
 
 
 def _rating_labels(values: pd.Series) -> pd.Series:
@@ -115,7 +116,9 @@ def rating_counts(
     df["rating"] = _rating_labels(inspections["overall_rating"])
     columns = list(RATINGS) + ([NOT_RATED] if (df["rating"] == NOT_RATED).any() else [])
     table = (
-        df.groupby(by + ["rating"], sort=False).size().unstack("rating", fill_value=0)
+        df.groupby(by + ["rating"], sort=False)
+        .size()
+        .unstack("rating", fill_value=0)
         .reindex(columns=columns, fill_value=0)
     )
     table.columns.name = None
@@ -225,23 +228,38 @@ def staffing_summary_by_rating(
         for g in groups:
             v = values if g == "All" else values[rating == g]
             known = v.dropna()
-            q1, med, q3 = (known.quantile([0.25, 0.5, 0.75]).tolist() if len(known)
-                           else [np.nan] * 3)
-            rows.append({
-                "measure": m,
-                "rating": g,
-                "n_inspections": len(v),
-                "n": len(known),
-                "n_missing": len(v) - len(known),
-                "median": med,
-                "q1": q1,
-                "q3": q3,
-                "iqr": q3 - q1,
-                "min": known.min() if len(known) else np.nan,
-                "max": known.max() if len(known) else np.nan,
-            })
-    out = pd.DataFrame(rows, columns=["measure", "rating", "n_inspections", "n", "n_missing",
-                                      "median", "q1", "q3", "iqr", "min", "max"])
+            q1, med, q3 = known.quantile([0.25, 0.5, 0.75]).tolist() if len(known) else [np.nan] * 3
+            rows.append(
+                {
+                    "measure": m,
+                    "rating": g,
+                    "n_inspections": len(v),
+                    "n": len(known),
+                    "n_missing": len(v) - len(known),
+                    "median": med,
+                    "q1": q1,
+                    "q3": q3,
+                    "iqr": q3 - q1,
+                    "min": known.min() if len(known) else np.nan,
+                    "max": known.max() if len(known) else np.nan,
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "measure",
+            "rating",
+            "n_inspections",
+            "n",
+            "n_missing",
+            "median",
+            "q1",
+            "q3",
+            "iqr",
+            "min",
+            "max",
+        ],
+    )
     return out.astype({"n_inspections": "int64", "n": "int64", "n_missing": "int64"})
 
 
@@ -311,31 +329,41 @@ def regression_table(
             if exponentiate:
                 f[c] = np.exp(f[c])
         f["text"] = [
-            "" if pd.isna(e) else (
-                f"{e:.{digits}f}" if pd.isna(lo) or pd.isna(hi)
-                else f"{e:.{digits}f} ({lo:.{digits}f} to {hi:.{digits}f})")
+            ""
+            if pd.isna(e)
+            else (
+                f"{e:.{digits}f}"
+                if pd.isna(lo) or pd.isna(hi)
+                else f"{e:.{digits}f} ({lo:.{digits}f} to {hi:.{digits}f})"
+            )
             for e, lo, hi in zip(f["estimate"], f["conf_low"], f["conf_high"], strict=True)
         ]
         prepared[name] = f
-    order = list(terms) if terms is not None else list(
-        dict.fromkeys(t for f in prepared.values() for t in f["term"]))
+    order = (
+        list(terms)
+        if terms is not None
+        else list(dict.fromkeys(t for f in prepared.values() for t in f["term"]))
+    )
     if len(prepared) == 1:
         f = next(iter(prepared.values())).set_index("term").reindex(order)
-        out = pd.DataFrame({
-            "term": [labels.get(t, t) for t in order],
-            "estimate": f["estimate"].round(digits).to_numpy(),
-            "conf_low": f["conf_low"].round(digits).to_numpy(),
-            "conf_high": f["conf_high"].round(digits).to_numpy(),
-        })
-        out["p_value"] = (f["p_value"].map(format_p_value).to_numpy() if "p_value" in f.columns
-                          else "")
+        out = pd.DataFrame(
+            {
+                "term": [labels.get(t, t) for t in order],
+                "estimate": f["estimate"].round(digits).to_numpy(),
+                "conf_low": f["conf_low"].round(digits).to_numpy(),
+                "conf_high": f["conf_high"].round(digits).to_numpy(),
+            }
+        )
+        out["p_value"] = (
+            f["p_value"].map(format_p_value).to_numpy() if "p_value" in f.columns else ""
+        )
         out[f"estimate ({ci_name})"] = f["text"].fillna("").to_numpy()
         return out
     out = pd.DataFrame({"term": [labels.get(t, t) for t in order]})
     for name, f in prepared.items():
         out[f"{name}: estimate ({ci_name})"] = (
-            f.drop_duplicates("term").set_index("term")["text"].reindex(order).fillna("")
-            .to_numpy())
+            f.drop_duplicates("term").set_index("term")["text"].reindex(order).fillna("").to_numpy()
+        )
     return out
 
 
@@ -352,8 +380,13 @@ def write_table_csv(frame: pd.DataFrame, path: str | Path, *, float_format: str 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format, na_rep="",
-                        date_format="%Y-%m-%d")
+    text = frame.to_csv(
+        index=False,
+        lineterminator="\n",
+        float_format=float_format,
+        na_rep="",
+        date_format="%Y-%m-%d",
+    )
     path.write_bytes(text.encode("utf-8"))
     return path
 
@@ -386,9 +419,13 @@ def to_markdown(
     <BLANKLINE>
     """
     header = "| " + " | ".join(_md_cell(str(c), float_format) for c in frame.columns) + " |"
-    align = "|" + "|".join(
-        "---:" if pd.api.types.is_numeric_dtype(frame[c]) else ":---" for c in frame.columns
-    ) + "|"
+    align = (
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(frame[c]) else ":---" for c in frame.columns
+        )
+        + "|"
+    )
     body = [
         "| " + " | ".join(_md_cell(v, float_format) for v in row) + " |"
         for row in frame.itertuples(index=False, name=None)
@@ -421,6 +458,7 @@ def write_table_markdown(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_markdown(frame, float_format=float_format, caption=caption,
-                                 note=note).encode("utf-8"))
+    path.write_bytes(
+        to_markdown(frame, float_format=float_format, caption=caption, note=note).encode("utf-8")
+    )
     return path

@@ -42,7 +42,11 @@ def validate_file(path: Path) -> str:
     if table not in RAW_TABLES and table not in PROCESSED_ONLY:
         known = ", ".join(sorted({*RAW_TABLES, *PROCESSED_ONLY}))
         raise DataValidationError(
-            [Problem(str(path), None, None, f"unknown table name {table!r}; expected one of {known}")]
+            [
+                Problem(
+                    str(path), None, None, f"unknown table name {table!r}; expected one of {known}"
+                )
+            ]
         )
     if not path.is_file():
         raise DataValidationError([Problem(str(path), None, None, "file not found")])
@@ -53,7 +57,9 @@ def validate_file(path: Path) -> str:
         try:
             frame = read_csv(path)
         except (ValueError, TypeError) as exc:
-            raise DataValidationError([Problem(str(path), None, None, f"unreadable: {exc}")]) from None
+            raise DataValidationError(
+                [Problem(str(path), None, None, f"unreadable: {exc}")]
+            ) from None
         validate_frame(frame, table if table in SCHEMAS or table == "features" else table, path)
         return f"processed {table} ({len(frame)} rows)"
     frame = load_raw_table(path, table)
@@ -63,13 +69,16 @@ def validate_file(path: Path) -> str:
 def validate_path(path: Path) -> list[str]:
     """Check a file, or every table in a folder (a raw folder with cross-table checks)."""
     if path.is_dir():
-        if all((path / f"{t}.csv").is_file() for t in RAW_TABLES) and not (
-            path / "features.csv"
-        ).is_file():
+        if (
+            all((path / f"{t}.csv").is_file() for t in RAW_TABLES)
+            and not (path / "features.csv").is_file()
+        ):
             from probstats.build import build_tables
 
             tables = build_tables(path)
-            out = [f"raw folder {path}: {len(tables['inspections'])} inspections, all checks passed"]
+            out = [
+                f"raw folder {path}: {len(tables['inspections'])} inspections, all checks passed"
+            ]
             if (path / "workforce_official.csv").is_file():
                 out.append(validate_file(path / "workforce_official.csv"))
             return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _synthetic as S
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +12,6 @@ from matplotlib.figure import Figure
 from scipy.optimize import minimize
 from scipy.special import expit
 
-import _synthetic as S
 from probstats import figures as F
 from probstats.ratings import RATINGS
 from probstats.render import save_figure, write_figure_index

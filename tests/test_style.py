@@ -53,7 +53,7 @@ def test_contrast_ratio_matches_published_wcag_values():
 
 def test_neighbouring_ratings_keep_three_to_one_contrast():
     ordered = [RATING_COLOURS[r] for r in RATINGS]
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         assert contrast_ratio(a, b) >= 3.0, (a, b)
 
 

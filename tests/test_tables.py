@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import _synthetic as S
 import numpy as np
 import pandas as pd
 import pytest
 
-import _synthetic as S
 from probstats import tables as T
 from probstats.ratings import RATINGS
 

@@ -40,16 +40,36 @@ KEEP_SAFE_OUTCOME = "case_implementation_delivery_keep_safe_pct"
 #: Identifying (non-measure) columns of the features and panel frames.
 ID_COLUMNS = frozenset(
     {
-        "inspection_id", "unit_id", "unit_type", "era", "unit_name", "region",
-        "publication_date", "fieldwork_start", "overall_rating", "rating_score", "score",
-        "score_max", "cases_inspected", "visit_number", "previous_inspection_id",
-        "days_since_previous", "previous_overall_rating", "rating_change",
+        "inspection_id",
+        "unit_id",
+        "unit_type",
+        "era",
+        "unit_name",
+        "region",
+        "publication_date",
+        "fieldwork_start",
+        "overall_rating",
+        "rating_score",
+        "score",
+        "score_max",
+        "cases_inspected",
+        "visit_number",
+        "previous_inspection_id",
+        "days_since_previous",
+        "previous_overall_rating",
+        "rating_change",
     }
 )
 
 _GRADE_NAMES = {
-    "po": "PO", "pso": "PSO", "spo": "SPO", "practitioner": "practitioner", "admin": "admin",
-    "trainee": "trainee", "manager": "manager", "all": "all staff",
+    "po": "PO",
+    "pso": "PSO",
+    "spo": "SPO",
+    "practitioner": "practitioner",
+    "admin": "admin",
+    "trainee": "trainee",
+    "manager": "manager",
+    "all": "all staff",
 }
 
 _SHORT_LABELS = {
@@ -106,17 +126,20 @@ def measure_label(column: str) -> str:
     if column == "po_pso_fill_ratio":
         return "PO fill rate / PSO fill rate"
     if column.startswith("case_") and column.endswith("_pct"):
-        body = column[len("case_"):-len("_pct")]
+        body = column[len("case_") : -len("_pct")]
         for aspect, words in _CASE_ASPECTS.items():
             if body.endswith("_" + aspect):
                 stage = body[: -len(aspect) - 1]
-                stage = ("implementation and delivery" if stage == "implementation_delivery"
-                         else stage.replace("_", " "))
+                stage = (
+                    "implementation and delivery"
+                    if stage == "implementation_delivery"
+                    else stage.replace("_", " ")
+                )
                 return f"{stage.capitalize()}: {words} (% of cases sufficient)"
         return body.replace("_", " ").capitalize() + " (% of cases sufficient)"
     for measure in sorted(_SHORT_LABELS, key=len, reverse=True):
         if column.startswith(measure + "_"):
-            grade = column[len(measure) + 1:]
+            grade = column[len(measure) + 1 :]
             short = _SHORT_LABELS[measure]
             name = _GRADE_NAMES.get(grade, grade)
             if grade in ("po", "pso", "spo"):

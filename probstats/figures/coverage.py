@@ -83,8 +83,13 @@ def data_coverage(
     require_columns(features, ["inspection_id"], "data_coverage")
     measures = list(measures) if measures is not None else _measure_columns(features, include_case)
     if not measures or len(features) == 0:
-        return empty_figure("No inspections or measures to show", title=title,
-                             subtitle=subtitle, source=source, what=what)
+        return empty_figure(
+            "No inspections or measures to show",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            what=what,
+        )
     df = features.copy()
     sort_cols = [c for c in ("publication_date", "inspection_id") if c in df.columns]
     df = df.sort_values(sort_cols, kind="stable", na_position="last").reset_index(drop=True)
@@ -94,12 +99,17 @@ def data_coverage(
             grid[i] = df[m].notna().to_numpy(dtype=int)
     approx = 0
     if staffing is not None:
-        require_columns(staffing, ["inspection_id", "measure", "grade", "qualifier"],
-                        "data_coverage")
+        require_columns(
+            staffing, ["inspection_id", "measure", "grade", "qualifier"], "data_coverage"
+        )
         q = staffing[staffing["qualifier"].fillna("").astype(str) != ""]
-        keys = set(zip(q["inspection_id"].astype(str),
-                       q["measure"].astype(str) + "_" + q["grade"].astype(str).str.lower(),
-                       strict=True))
+        keys = set(
+            zip(
+                q["inspection_id"].astype(str),
+                q["measure"].astype(str) + "_" + q["grade"].astype(str).str.lower(),
+                strict=True,
+            )
+        )
         ids = df["inspection_id"].astype(str).to_numpy()
         for i, m in enumerate(measures):
             for j, iid in enumerate(ids):
@@ -109,11 +119,21 @@ def data_coverage(
     n = len(df)
     colours = [MISSING_COLOUR, PALETTE[0]] + ([PALETTE[3]] if approx else [])
     fig, (ax,) = new_figure(height=2.2 + 0.36 * len(measures))
-    ax.imshow(grid, aspect="auto", interpolation="nearest", cmap=ListedColormap(colours),
-              vmin=0, vmax=len(colours) - 1)
+    ax.imshow(
+        grid,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=ListedColormap(colours),
+        vmin=0,
+        vmax=len(colours) - 1,
+    )
     known = (grid == 1).sum(axis=1)
-    labels = [textwrap.fill(f"{measure_label(m).replace(' (% of cases sufficient)', ' (%)')} "
-                            f"({k} of {n})", 34) for m, k in zip(measures, known, strict=True)]
+    labels = [
+        textwrap.fill(
+            f"{measure_label(m).replace(' (% of cases sufficient)', ' (%)')} ({k} of {n})", 34
+        )
+        for m, k in zip(measures, known, strict=True)
+    ]
     ax.set_yticks(range(len(measures)), labels, fontsize=8)
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -137,26 +157,46 @@ def data_coverage(
         ax.set_xticks([])
         ax.set_xlabel(f"Inspections ({n})")
         undated = 0
-    handles = [Patch(color=PALETTE[0], label="Stated exactly"),
-               Patch(color=MISSING_COLOUR, label="Not stated")]
+    handles = [
+        Patch(color=PALETTE[0], label="Stated exactly"),
+        Patch(color=MISSING_COLOUR, label="Not stated"),
+    ]
     if approx:
         handles.insert(1, Patch(color=PALETTE[3], label="Stated as a bound or approximately"))
     notes = []
     if undated:
         notes.append(f"{plural(undated, 'inspection')} without a publication date at the right.")
-    any_staff = int((grid[[i for i, m in enumerate(measures) if not m.startswith("case_")]] == 1)
-                    .any(axis=0).sum()) if any(not m.startswith("case_") for m in measures) else 0
-    alt = (f"Grid of {len(measures)} measures by {n} inspections in date order, showing which "
-           f"measures are stated. {any_staff} of {n} inspections have at least one staffing "
-           "measure stated exactly. " + "; ".join(
-               f"{measure_label(m)}: {k}" for m, k in zip(measures, known, strict=True)) + ".")
+    any_staff = (
+        int(
+            (grid[[i for i, m in enumerate(measures) if not m.startswith("case_")]] == 1)
+            .any(axis=0)
+            .sum()
+        )
+        if any(not m.startswith("case_") for m in measures)
+        else 0
+    )
+    alt = (
+        f"Grid of {len(measures)} measures by {n} inspections in date order, showing which "
+        f"measures are stated. {any_staff} of {n} inspections have at least one staffing "
+        "measure stated exactly. "
+        + "; ".join(f"{measure_label(m)}: {k}" for m, k in zip(measures, known, strict=True))
+        + "."
+    )
     if approx:
         alt += f" {approx} further figures are stated only as a bound or approximately."
-    headline = (f"Staffing figures are stated for {any_staff} of {n} inspections"
-                if any(not m.startswith("case_") for m in measures) else what)
+    headline = (
+        f"Staffing figures are stated for {any_staff} of {n} inspections"
+        if any(not m.startswith("case_") for m in measures)
+        else what
+    )
     return finish(
-        fig, title=title or headline,
-        subtitle=subtitle or f"Measures stated exactly, by inspection; the most complete measure "
-                             f"is known for {int(known.max())} of {n} inspections",
-        source=source, alt=alt, notes=notes, legend=handles,
+        fig,
+        title=title or headline,
+        subtitle=subtitle
+        or f"Measures stated exactly, by inspection; the most complete measure "
+        f"is known for {int(known.max())} of {n} inspections",
+        source=source,
+        alt=alt,
+        notes=notes,
+        legend=handles,
     )

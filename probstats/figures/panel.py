@@ -64,8 +64,9 @@ def repeat_inspections(
     1
     """
     what = "Ratings at repeat inspections"
-    require_columns(panel, ["unit_id", "overall_rating", "previous_overall_rating"],
-                    "repeat_inspections")
+    require_columns(
+        panel, ["unit_id", "overall_rating", "previous_overall_rating"], "repeat_inspections"
+    )
     df = panel.copy()
     df["now"] = as_ratings(df["overall_rating"])
     df["before"] = as_ratings(df["previous_overall_rating"])
@@ -80,12 +81,19 @@ def repeat_inspections(
     notes: list[str] = []
     incomplete = later & (df["now"].isna() | df["before"].isna())
     if incomplete.any():
-        notes.append(f"{plural(int(incomplete.sum()), 'repeat inspection')} without a rating at "
-                     "one of the two inspections not shown.")
+        notes.append(
+            f"{plural(int(incomplete.sum()), 'repeat inspection')} without a rating at "
+            "one of the two inspections not shown."
+        )
     pairs = df[later & ~incomplete].copy()
     if pairs.empty:
-        return empty_figure("No unit has two rated inspections", title=title,
-                             subtitle=subtitle, source=source, what=what)
+        return empty_figure(
+            "No unit has two rated inspections",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            what=what,
+        )
     pairs["y0"] = pairs["before"].cat.codes + 1
     pairs["y1"] = pairs["now"].cat.codes + 1
     measure = change.removeprefix("delta_") if change else None
@@ -99,8 +107,9 @@ def repeat_inspections(
         delta = pd.Series(np.nan, index=pairs.index)
     # Orange for the direction that means worse staffing, dark blue for better.
     worse_colour, better_colour = PALETTE[3], PALETTE[0]
-    up_colour, down_colour = ((worse_colour, better_colour) if higher_is_worse
-                              else (better_colour, worse_colour))
+    up_colour, down_colour = (
+        (worse_colour, better_colour) if higher_is_worse else (better_colour, worse_colour)
+    )
     groups = {
         f"{short} rose": (delta > 0, up_colour, "-"),
         f"{short} fell": (delta < 0, down_colour, "-"),
@@ -119,9 +128,17 @@ def repeat_inspections(
     pairs["off"] = (bundle - (size - 1) / 2) * spread
     for _, row in pairs.iterrows():
         _, colour, style = groups[row["group"]]
-        ax.plot([0, 1], [row["y0"] + row["off"], row["y1"] + row["off"]], color=colour,
-                linestyle=style, linewidth=1.6, marker="o", markersize=4, alpha=0.9,
-                label=f"_pair_{row['unit_id']}")
+        ax.plot(
+            [0, 1],
+            [row["y0"] + row["off"], row["y1"] + row["off"]],
+            color=colour,
+            linestyle=style,
+            linewidth=1.6,
+            marker="o",
+            markersize=4,
+            alpha=0.9,
+            label=f"_pair_{row['unit_id']}",
+        )
     ax.set_yticks(range(1, 5), list(RATINGS))
     ax.set_ylim(0.5, 4.5)
     ax.set_xticks([0, 1], ["Earlier inspection", "Later inspection"])
@@ -129,28 +146,50 @@ def repeat_inspections(
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     counts = pairs["group"].value_counts()
-    handles = [Line2D([], [], color=c, linestyle=s, linewidth=1.6,
-                      label=f"{name} ({counts.get(name, 0)})")
-               for name, (_, c, s) in groups.items() if counts.get(name, 0)]
+    handles = [
+        Line2D([], [], color=c, linestyle=s, linewidth=1.6, label=f"{name} ({counts.get(name, 0)})")
+        for name, (_, c, s) in groups.items()
+        if counts.get(name, 0)
+    ]
     if change:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  title="Staffing between\ninspections")
-    change_counts = pd.to_numeric(pairs["rating_change"], errors="coerce") if (
-        "rating_change" in pairs.columns) else (pairs["y1"] - pairs["y0"])
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            title="Staffing between\ninspections",
+        )
+    change_counts = (
+        pd.to_numeric(pairs["rating_change"], errors="coerce")
+        if ("rating_change" in pairs.columns)
+        else (pairs["y1"] - pairs["y0"])
+    )
     change_counts = change_counts.fillna(pairs["y1"] - pairs["y0"])
-    better, same, worse = (int((change_counts > 0).sum()), int((change_counts == 0).sum()),
-                           int((change_counts < 0).sum()))
+    better, same, worse = (
+        int((change_counts > 0).sum()),
+        int((change_counts == 0).sum()),
+        int((change_counts < 0).sum()),
+    )
     n = len(pairs)
-    alt = (f"Slope chart of {plural(n, 'pair')} of consecutive inspections of the same unit: "
-           f"{better} improved, {same} kept the same rating and {worse} got worse. ")
+    alt = (
+        f"Slope chart of {plural(n, 'pair')} of consecutive inspections of the same unit: "
+        f"{better} improved, {same} kept the same rating and {worse} got worse. "
+    )
     if change:
-        alt += "Lines are coloured by the change in " + lower_first(short) + ": " + "; ".join(
-            f"{lower_first(name)}: {counts.get(name, 0)}" for name in groups) + "."
+        alt += (
+            "Lines are coloured by the change in "
+            + lower_first(short)
+            + ": "
+            + "; ".join(f"{lower_first(name)}: {counts.get(name, 0)}" for name in groups)
+            + "."
+        )
     return finish(
         fig,
-        title=title or (f"{better} of {n} repeat inspections gave a better rating, "
-                        f"{worse} a worse one"),
-        subtitle=subtitle or f"Overall rating at consecutive inspections of the same unit; n = {n} "
-                             "pairs; lines sharing the same ratings are spread apart",
-        source=source, alt=alt, notes=notes,
+        title=title
+        or (f"{better} of {n} repeat inspections gave a better rating, {worse} a worse one"),
+        subtitle=subtitle
+        or f"Overall rating at consecutive inspections of the same unit; n = {n} "
+        "pairs; lines sharing the same ratings are spread apart",
+        source=source,
+        alt=alt,
+        notes=notes,
     )

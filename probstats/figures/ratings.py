@@ -96,8 +96,9 @@ def ratings_over_time(
     2
     """
     what = "Inspection ratings over time"
-    require_columns(inspections, ["unit_type", "publication_date", "overall_rating"],
-                    "ratings_over_time")
+    require_columns(
+        inspections, ["unit_type", "publication_date", "overall_rating"], "ratings_over_time"
+    )
     if period not in ("year", "quarter"):
         raise FigureInputError(f"period must be 'year' or 'quarter', got {period!r}")
     groups = dict(groups or _DEFAULT_GROUPS)
@@ -111,28 +112,36 @@ def ratings_over_time(
     other = ~df["unit_type"].isin(known_types)
     if other.any():
         kinds = ", ".join(sorted(df.loc[other, "unit_type"].fillna("unknown").astype(str).unique()))
-        notes.append(f"{plural(int(other.sum()), 'inspection')} of other unit types ({kinds}) "
-                     "not shown.")
+        notes.append(
+            f"{plural(int(other.sum()), 'inspection')} of other unit types ({kinds}) not shown."
+        )
     undated = ~other & df["date"].isna()
     if undated.any():
-        notes.append(f"{plural(int(undated.sum()), 'inspection')} without a publication date "
-                     "not shown.")
+        notes.append(
+            f"{plural(int(undated.sum()), 'inspection')} without a publication date not shown."
+        )
     unrated = ~other & ~undated & df["rating"].isna()
     if unrated.any():
-        notes.append(f"{plural(int(unrated.sum()), 'inspection')} without an overall rating "
-                     "not shown.")
+        notes.append(
+            f"{plural(int(unrated.sum()), 'inspection')} without an overall rating not shown."
+        )
     coarse = pd.Series(False, index=df.index)
     if period == "quarter" and "publication_date_precision" in df.columns:
         coarse = ~other & ~undated & ~unrated & (df["publication_date_precision"] == "year")
         if coarse.any():
-            notes.append(f"{plural(int(coarse.sum()), 'inspection')} dated only to the year "
-                         "not shown by quarter.")
+            notes.append(
+                f"{plural(int(coarse.sum()), 'inspection')} dated only to the year "
+                "not shown by quarter."
+            )
     shown = df[~other & ~undated & ~unrated & ~coarse].copy()
 
     if shown.empty:
         return empty_figure(
-            "No rated, dated inspections to show", title=title, subtitle=subtitle,
-            source=source, what=what,
+            "No rated, dated inspections to show",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            what=what,
         )
 
     if period == "year":
@@ -145,10 +154,12 @@ def ratings_over_time(
     lo, hi = shown["pos"].min(), shown["pos"].max()
     positions = np.round(np.arange(lo, hi + step / 2, step), 4)
 
-    present = [(name, types) for name, types in groups.items()
-               if shown["unit_type"].isin(types).any()]
-    empty_groups = [name for name, types in groups.items()
-                    if not shown["unit_type"].isin(types).any()]
+    present = [
+        (name, types) for name, types in groups.items() if shown["unit_type"].isin(types).any()
+    ]
+    empty_groups = [
+        name for name, types in groups.items() if not shown["unit_type"].isin(types).any()
+    ]
     if empty_groups:
         notes.append("No inspections to show for: " + "; ".join(empty_groups) + ".")
     fig, axes = new_figure(len(present), 1, height=1.0 + 2.0 * len(present), sharex=True)
@@ -161,8 +172,16 @@ def ratings_over_time(
         bottom = np.zeros(len(positions))
         for rating in RATINGS:  # worst at the bottom, next to the axis
             heights = table[rating].to_numpy(dtype=float)
-            ax.bar(positions, heights, width=width, bottom=bottom,
-                   color=RATING_COLOURS[rating], label=rating, edgecolor="white", linewidth=0.5)
+            ax.bar(
+                positions,
+                heights,
+                width=width,
+                bottom=bottom,
+                color=RATING_COLOURS[rating],
+                label=rating,
+                edgecolor="white",
+                linewidth=0.5,
+            )
             bottom += heights
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y")
@@ -171,8 +190,10 @@ def ratings_over_time(
         panel_title(ax, name, f"n = {len(sub)}")
         counts = sub["rating"].value_counts().to_dict()
         first, last = sub["date"].min(), sub["date"].max()
-        alt_parts.append(f"{name}: {len(sub)} inspections published {first.year} to "
-                         f"{last.year} ({count_phrase(counts)}).")
+        alt_parts.append(
+            f"{name}: {len(sub)} inspections published {first.year} to "
+            f"{last.year} ({count_phrase(counts)})."
+        )
         if unification is not None:
             u = _date_position(pd.Timestamp(unification), period)
             left = positions[0] - step / 2
@@ -180,9 +201,16 @@ def ratings_over_time(
                 ax.axvspan(left, u, color=MISSING_COLOUR, zorder=0, linewidth=0)
                 ax.axvline(u, color=MUTED_COLOUR, linestyle="--", linewidth=1)
                 if i == 0:  # label inside the shaded era, where post-2021 panels have no bars
-                    ax.text(u, 0.97, "CRC and NPS era \nuntil unification, \nJune 2021 ",
-                            transform=ax.get_xaxis_transform(), ha="right", va="top",
-                            fontsize=8, color=MUTED_COLOUR)
+                    ax.text(
+                        u,
+                        0.97,
+                        "CRC and NPS era \nuntil unification, \nJune 2021 ",
+                        transform=ax.get_xaxis_transform(),
+                        ha="right",
+                        va="top",
+                        fontsize=8,
+                        color=MUTED_COLOUR,
+                    )
     if period == "year":
         axes[-1].set_xticks(positions, [str(int(p)) for p in positions])
         axes[-1].set_xlabel("Year of publication")
@@ -195,20 +223,30 @@ def ratings_over_time(
     counts = shown["rating"].value_counts()
     top = counts.max()
     modal = [r for r in RATINGS_BEST_FIRST if counts.get(r, 0) == top]
-    headline = (f"{modal[0]} was the most common rating ({top} of {len(shown)} inspections)"
-                if len(modal) == 1 else f"{' and '.join(modal)} were the most common ratings")
+    headline = (
+        f"{modal[0]} was the most common rating ({top} of {len(shown)} inspections)"
+        if len(modal) == 1
+        else f"{' and '.join(modal)} were the most common ratings"
+    )
     n_note = f"n = {len(shown)} of {total} inspections shown"
-    alt = (f"Stacked bar chart of the number of inspections given each overall rating, by "
-           f"{period} of publication, one panel per kind of unit. " + " ".join(alt_parts))
+    alt = (
+        f"Stacked bar chart of the number of inspections given each overall rating, by "
+        f"{period} of publication, one panel per kind of unit. " + " ".join(alt_parts)
+    )
     if unification is not None:
-        alt += " A dashed line marks unification in June 2021; the shaded period before it " \
-               "is the CRC and NPS era."
+        alt += (
+            " A dashed line marks unification in June 2021; the shaded period before it "
+            "is the CRC and NPS era."
+        )
     return finish(
         fig,
         title=title or headline,
-        subtitle=subtitle or f"Number of inspections by overall rating and {period} of "
-                             f"publication; {n_note}",
-        source=source, alt=alt, notes=notes, legend=rating_handles(),
+        subtitle=subtitle
+        or f"Number of inspections by overall rating and {period} of publication; {n_note}",
+        source=source,
+        alt=alt,
+        notes=notes,
+        legend=rating_handles(),
     )
 
 
@@ -265,21 +303,29 @@ def ratings_by_region(
         other = ~df["unit_type"].isin(unit_types)
         if other.any():
             kinds = ", ".join(
-                sorted(df.loc[other, "unit_type"].fillna("unknown").astype(str).unique()))
-            notes.append(f"{plural(int(other.sum()), 'inspection')} of other unit types "
-                         f"({kinds}) not shown.")
+                sorted(df.loc[other, "unit_type"].fillna("unknown").astype(str).unique())
+            )
+            notes.append(
+                f"{plural(int(other.sum()), 'inspection')} of other unit types ({kinds}) not shown."
+            )
         keep &= ~other
     no_region = keep & df["region"].isna()
     if no_region.any():
         notes.append(f"{plural(int(no_region.sum()), 'inspection')} without a region not shown.")
     unrated = keep & ~no_region & df["rating"].isna()
     if unrated.any():
-        notes.append(f"{plural(int(unrated.sum()), 'inspection')} without an overall rating "
-                     "not shown.")
+        notes.append(
+            f"{plural(int(unrated.sum()), 'inspection')} without an overall rating not shown."
+        )
     shown = df[keep & ~no_region & ~unrated]
     if shown.empty:
-        return empty_figure("No rated inspections with a region to show", title=title,
-                             subtitle=subtitle, source=source, what=what)
+        return empty_figure(
+            "No rated inspections with a region to show",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            what=what,
+        )
 
     order = list(regions) + sorted(set(shown["region"].astype(str)) - set(regions))
     table = pd.crosstab(shown["region"].astype(str), shown["rating"], dropna=False).reindex(
@@ -292,10 +338,18 @@ def ratings_by_region(
     left = np.zeros(len(order))
     for rating in RATINGS:  # worst next to the axis, as in the other rating charts
         widths = values[rating].to_numpy(dtype=float)
-        ax.barh(y, widths, left=left, color=RATING_COLOURS[rating], label=rating, height=0.7,
-                edgecolor="white", linewidth=0.5)
+        ax.barh(
+            y,
+            widths,
+            left=left,
+            color=RATING_COLOURS[rating],
+            label=rating,
+            height=0.7,
+            edgecolor="white",
+            linewidth=0.5,
+        )
         left += widths
-    for yi, (region, n) in enumerate(totals.items()):
+    for yi, (_region, n) in enumerate(totals.items()):
         ax.text(left[yi], yi, f"  {n}", va="center", ha="left", fontsize=8, color=MUTED_COLOUR)
     ax.set_yticks(y, order)
     ax.invert_yaxis()
@@ -313,7 +367,8 @@ def ratings_by_region(
     empty = [r for r in order if totals[r] == 0]
     modal_by_region = {
         r: [k for k in RATINGS_BEST_FIRST if table.loc[r, k] == table.loc[r].max()]
-        for r in order if totals[r] > 0
+        for r in order
+        if totals[r] > 0
     }
     counts_modal: dict[str, int] = {}
     for ratings in modal_by_region.values():
@@ -322,20 +377,28 @@ def ratings_by_region(
     headline = what
     if counts_modal:
         best, k = max(counts_modal.items(), key=lambda kv: kv[1])
-        headline = (f"{best} was the most common rating in {k} of "
-                    f"the {len(modal_by_region)} regions with inspections")
+        headline = (
+            f"{best} was the most common rating in {k} of "
+            f"the {len(modal_by_region)} regions with inspections"
+        )
     if empty:
         notes.append("No inspections shown for: " + "; ".join(empty) + ".")
     scope = "all unit types" if unit_types is None else ", ".join(unit_types)
-    alt = (f"Horizontal stacked bar chart of overall ratings in each of {len(order)} probation "
-           f"regions ({scope}), {len(shown)} inspections in all. The most inspected region is "
-           f"{totals.idxmax()} with {totals.max()}. "
-           + " ".join(f"{r}: {count_phrase(table.loc[r].to_dict())}." for r in order
-                      if totals[r] > 0))
+    alt = (
+        f"Horizontal stacked bar chart of overall ratings in each of {len(order)} probation "
+        f"regions ({scope}), {len(shown)} inspections in all. The most inspected region is "
+        f"{totals.idxmax()} with {totals.max()}. "
+        + " ".join(f"{r}: {count_phrase(table.loc[r].to_dict())}." for r in order if totals[r] > 0)
+    )
     unit = "percentage" if proportions else "number"
     return finish(
-        fig, title=title or headline,
-        subtitle=subtitle or f"{unit.capitalize()} of inspections by overall rating and region "
-                             f"({scope}); n = {len(shown)} of {total} inspections shown",
-        source=source, alt=alt, notes=notes, legend=rating_handles(RATINGS),
+        fig,
+        title=title or headline,
+        subtitle=subtitle
+        or f"{unit.capitalize()} of inspections by overall rating and region "
+        f"({scope}); n = {len(shown)} of {total} inspections shown",
+        source=source,
+        alt=alt,
+        notes=notes,
+        legend=rating_handles(RATINGS),
     )

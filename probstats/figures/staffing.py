@@ -82,12 +82,14 @@ def binomial_curve(
     res = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(scale="X2")
     pred = res.get_prediction(sm.add_constant(grid, has_constant="add"))
     frame = pred.summary_frame(alpha=1 - conf_level)
-    curve = pd.DataFrame({
-        "x": grid,
-        "fit": frame["mean"].to_numpy() * 100,
-        "lo": frame["mean_ci_lower"].to_numpy() * 100,
-        "hi": frame["mean_ci_upper"].to_numpy() * 100,
-    })
+    curve = pd.DataFrame(
+        {
+            "x": grid,
+            "fit": frame["mean"].to_numpy() * 100,
+            "lo": frame["mean_ci_lower"].to_numpy() * 100,
+            "hi": frame["mean_ci_upper"].to_numpy() * 100,
+        }
+    )
     beta, se = float(res.params[1]), float(res.bse[1])
     z = stats.norm.ppf(0.5 + conf_level / 2)
     summary = {
@@ -191,14 +193,15 @@ def staffing_vs_outcome(
     curve = dict(curve or {})
     total = len(features)
     if total == 0:
-        return empty_figure("No inspections to show", title=title, subtitle=subtitle,
-                             source=source, what=what)
+        return empty_figure(
+            "No inspections to show", title=title, subtitle=subtitle, source=source, what=what
+        )
     trials_col = trials or outcome.removesuffix("_pct") + "_n"
     ncols = min(ncols, len(measures))
     nrows = int(np.ceil(len(measures) / ncols))
     width = REPORT_WIDTH
     fig, axes = new_figure(nrows, ncols, width=width, height=1.9 + 3.0 * nrows)
-    for ax in axes[len(measures):]:
+    for ax in axes[len(measures) :]:
         ax.set_visible(False)
     notes: list[str] = []
     alt_parts: list[str] = []
@@ -215,16 +218,21 @@ def staffing_vs_outcome(
         has_x, has_y = x_all.notna(), y_all.notna()
         sel = has_x & has_y
         n_shown = int(sel.sum())
-        note = (f"n = {n_shown} shown; {int((~has_x).sum())} without the measure, "
-                f"{int((has_x & ~has_y).sum())} without the outcome")
+        note = (
+            f"n = {n_shown} shown; {int((~has_x).sum())} without the measure, "
+            f"{int((has_x & ~has_y).sum())} without the outcome"
+        )
         panel_title(ax, label, note)
         if n_shown == 0:
             no_data(ax, "No inspection has both the measure and the outcome")
             alt_parts.append(f"{label}: no inspection has both the measure and the outcome.")
             continue
         x, y = x_all[sel].to_numpy(float), y_all[sel].to_numpy(float)
-        sizes = (pd.to_numeric(features.loc[sel, size], errors="coerce")
-                 if size in features.columns else pd.Series(np.nan, index=x_all[sel].index))
+        sizes = (
+            pd.to_numeric(features.loc[sel, size], errors="coerce")
+            if size in features.columns
+            else pd.Series(np.nan, index=x_all[sel].index)
+        )
         sizes = sizes.astype("float64")
         if trials_col in features.columns:
             w = pd.to_numeric(features.loc[sel, trials_col], errors="coerce").astype("float64")
@@ -233,20 +241,46 @@ def staffing_vs_outcome(
             w = sizes
         known_size = sizes.notna().to_numpy()
         s = np.where(known_size, _size(sizes.fillna(0).to_numpy(float)), _size(np.array(40.0)))
-        ax.scatter(x[known_size], y[known_size], s=s[known_size], color=PALETTE[0], alpha=0.75,
-                   edgecolor="white", linewidth=0.5, zorder=3, label="_points")
+        ax.scatter(
+            x[known_size],
+            y[known_size],
+            s=s[known_size],
+            color=PALETTE[0],
+            alpha=0.75,
+            edgecolor="white",
+            linewidth=0.5,
+            zorder=3,
+            label="_points",
+        )
         if (~known_size).any():
-            ax.scatter(x[~known_size], y[~known_size], s=s[~known_size], facecolor="none",
-                       edgecolor=PALETTE[0], linewidth=1, zorder=3, label="_points_unsized")
-            notes.append(f"{label}: {plural(int((~known_size).sum()), 'inspection')} without a "
-                         "number of cases drawn hollow at a fixed size.")
+            ax.scatter(
+                x[~known_size],
+                y[~known_size],
+                s=s[~known_size],
+                facecolor="none",
+                edgecolor=PALETTE[0],
+                linewidth=1,
+                zorder=3,
+                label="_points_unsized",
+            )
+            notes.append(
+                f"{label}: {plural(int((~known_size).sum()), 'inspection')} without a "
+                "number of cases drawn hollow at a fixed size."
+            )
         summary_text = ""
         if measure in curve:
             cx, cf, clo, chi = _curve_columns(curve[measure])
             c = curve[measure].sort_values(cx)
             scale = 100.0 if c[cf].max() <= 1.0 else 1.0
-            ax.fill_between(c[cx], c[clo] * scale, c[chi] * scale, color=PALETTE[1], alpha=0.25,
-                            linewidth=0, label="_band")
+            ax.fill_between(
+                c[cx],
+                c[clo] * scale,
+                c[chi] * scale,
+                color=PALETTE[1],
+                alpha=0.25,
+                linewidth=0,
+                label="_band",
+            )
             ax.plot(c[cx], c[cf] * scale, color=PALETTE[1], label="_fit")
             fitted_any = True
             summary_text = " A model curve with its confidence band is drawn."
@@ -256,32 +290,56 @@ def staffing_vs_outcome(
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     try:
-                        c, summ = binomial_curve(x[ok], y[ok], w.to_numpy(float)[ok],
-                                                 conf_level=conf_level)
+                        c, summ = binomial_curve(
+                            x[ok], y[ok], w.to_numpy(float)[ok], conf_level=conf_level
+                        )
                     except Exception as exc:  # a display helper must not crash the figure
                         c, summ = None, None
                         notes.append(f"{label}: curve not fitted ({type(exc).__name__}).")
                 if c is not None and caught:
-                    notes.append(f"{label}: the fit warned ({caught[0].message}); "
-                                 "read the curve with caution.")
+                    notes.append(
+                        f"{label}: the fit warned ({caught[0].message}); "
+                        "read the curve with caution."
+                    )
                 if c is not None:
-                    ax.fill_between(c["x"], c["lo"], c["hi"], color=PALETTE[1], alpha=0.25,
-                                    linewidth=0, label="_band")
+                    ax.fill_between(
+                        c["x"],
+                        c["lo"],
+                        c["hi"],
+                        color=PALETTE[1],
+                        alpha=0.25,
+                        linewidth=0,
+                        label="_band",
+                    )
                     ax.plot(c["x"], c["fit"], color=PALETTE[1], label="_fit")
                     fitted_any = True
-                    orr = (f"odds ratio per 10 units {summ['odds_ratio_per_10']:.2f} "
-                           f"({summ['conf_low']:.2f} to {summ['conf_high']:.2f})")
-                    ax.text(0.98, 0.98, f"Odds ratio per 10 units:\n"
-                            f"{summ['odds_ratio_per_10']:.2f} ({summ['conf_low']:.2f} to "
-                            f"{summ['conf_high']:.2f})", transform=ax.transAxes, ha="right",
-                            va="top", fontsize=8, color=MUTED_COLOUR)
+                    orr = (
+                        f"odds ratio per 10 units {summ['odds_ratio_per_10']:.2f} "
+                        f"({summ['conf_low']:.2f} to {summ['conf_high']:.2f})"
+                    )
+                    ax.text(
+                        0.98,
+                        0.98,
+                        f"Odds ratio per 10 units:\n"
+                        f"{summ['odds_ratio_per_10']:.2f} ({summ['conf_low']:.2f} to "
+                        f"{summ['conf_high']:.2f})",
+                        transform=ax.transAxes,
+                        ha="right",
+                        va="top",
+                        fontsize=8,
+                        color=MUTED_COLOUR,
+                    )
                     summary_text = f" Fitted curve: {orr}, from {summ['n']} inspections."
                     if int((~ok).sum()):
-                        notes.append(f"{label}: {plural(int((~ok).sum()), 'inspection')} without "
-                                     "a number of cases left out of the fit.")
+                        notes.append(
+                            f"{label}: {plural(int((~ok).sum()), 'inspection')} without "
+                            "a number of cases left out of the fit."
+                        )
             else:
-                notes.append(f"{label}: too few inspections ({int(ok.sum())}) with a number of "
-                             f"cases to fit a curve (at least {min_fit} needed).")
+                notes.append(
+                    f"{label}: too few inspections ({int(ok.sum())}) with a number of "
+                    f"cases to fit a curve (at least {min_fit} needed)."
+                )
         ax.set_xlabel(label)
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(PercentFormatter(100))
@@ -297,25 +355,47 @@ def staffing_vs_outcome(
     for ax in axes[: len(measures)]:
         if ax.get_subplotspec().is_first_col() and ax.has_data():
             ax.set_ylabel(ylabel)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=np.sqrt(_size(np.array(n))),
-                      color=PALETTE[0], alpha=0.75, label=f"{n} cases") for n in (25, 50, 100)]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=np.sqrt(_size(np.array(n))),
+            color=PALETTE[0],
+            alpha=0.75,
+            label=f"{n} cases",
+        )
+        for n in (25, 50, 100)
+    ]
     if fitted_any:
         handles.append(Line2D([], [], color=PALETTE[1], label="Fitted curve"))
-        handles.append(Patch(color=PALETTE[1], alpha=0.25,
-                             label=f"{round(conf_level * 100)}% confidence band"))
-    fit_words = ("line: quasi-binomial logistic fit with "
-                 f"{round(conf_level * 100)}% confidence band; " if fitted_any else "")
-    alt = (f"Scatter plot of {lower_first(measure_label(outcome))} against "
-           f"{plural(len(measures), 'staffing measure')}, one point per inspection, sized by "
-           "cases inspected. " + " ".join(alt_parts)
-           + " An association in these data is not evidence of cause.")
+        handles.append(
+            Patch(color=PALETTE[1], alpha=0.25, label=f"{round(conf_level * 100)}% confidence band")
+        )
+    fit_words = (
+        f"line: quasi-binomial logistic fit with {round(conf_level * 100)}% confidence band; "
+        if fitted_any
+        else ""
+    )
+    alt = (
+        f"Scatter plot of {lower_first(measure_label(outcome))} against "
+        f"{plural(len(measures), 'staffing measure')}, one point per inspection, sized by "
+        "cases inspected. "
+        + " ".join(alt_parts)
+        + " An association in these data is not evidence of cause."
+    )
     return finish(
         fig,
-        title=title or "Staffing and the share of cases where work to keep people safe was "
-                       "sufficient",
-        subtitle=subtitle or f"Points: inspections, area proportional to cases inspected; "
-                             f"{fit_words}association, not cause; {total} inspections in the data",
-        source=source, alt=alt, notes=notes, legend=handles,
+        title=title
+        or "Staffing and the share of cases where work to keep people safe was sufficient",
+        subtitle=subtitle
+        or f"Points: inspections, area proportional to cases inspected; "
+        f"{fit_words}association, not cause; {total} inspections in the data",
+        source=source,
+        alt=alt,
+        notes=notes,
+        legend=handles,
     )
 
 
@@ -369,14 +449,15 @@ def staffing_by_rating(
         measures = [m for m in DEFAULT_STAFFING_MEASURES if m in features.columns]
     measures = [measures] if isinstance(measures, str) else list(measures)
     if not measures or len(features) == 0:
-        return empty_figure("No staffing measures to show", title=title, subtitle=subtitle,
-                             source=source, what=what)
+        return empty_figure(
+            "No staffing measures to show", title=title, subtitle=subtitle, source=source, what=what
+        )
     rating = as_ratings(features["overall_rating"])
     total = len(features)
     ncols = min(ncols, len(measures))
     nrows = int(np.ceil(len(measures) / ncols))
     fig, axes = new_figure(nrows, ncols, height=1.5 + 2.9 * nrows)
-    for ax in axes[len(measures):]:
+    for ax in axes[len(measures) :]:
         ax.set_visible(False)
     rng = np.random.default_rng(seed)
     notes: list[str] = []
@@ -406,8 +487,17 @@ def staffing_by_rating(
             v = values[sel & (rating == r)].to_numpy(float)
             jitter = rng.uniform(-0.18, 0.18, size=v.size)
             if v.size:
-                ax.scatter(v, pos + jitter, s=18, color=RATING_COLOURS[r], alpha=0.85,
-                           edgecolor="white", linewidth=0.4, zorder=3, label=f"_{r}")
+                ax.scatter(
+                    v,
+                    pos + jitter,
+                    s=18,
+                    color=RATING_COLOURS[r],
+                    alpha=0.85,
+                    edgecolor="white",
+                    linewidth=0.4,
+                    zorder=3,
+                    label=f"_{r}",
+                )
                 medians.append(f"{r} median {np.median(v):g} (n = {v.size})")
             if v.size >= min_box:
                 groups.append(v)
@@ -415,25 +505,39 @@ def staffing_by_rating(
             name = "Requires\nimprovement" if r == "Requires improvement" else r
             ticklabels.append(f"{name}\nn = {v.size}")
         if groups:
-            ax.boxplot(groups, positions=positions, widths=0.5, showfliers=False,
-                       orientation="horizontal", manage_ticks=False, zorder=2,
-                       boxprops={"color": MUTED_COLOUR}, whiskerprops={"color": MUTED_COLOUR},
-                       capprops={"color": MUTED_COLOUR},
-                       medianprops={"color": "#0B0C0C", "linewidth": 1.5})
+            ax.boxplot(
+                groups,
+                positions=positions,
+                widths=0.5,
+                showfliers=False,
+                orientation="horizontal",
+                manage_ticks=False,
+                zorder=2,
+                boxprops={"color": MUTED_COLOUR},
+                whiskerprops={"color": MUTED_COLOUR},
+                capprops={"color": MUTED_COLOUR},
+                medianprops={"color": "#0B0C0C", "linewidth": 1.5},
+            )
         ax.set_yticks(range(len(RATINGS)), ticklabels, fontsize=8)
         ax.set_ylim(-0.6, len(RATINGS) - 0.4)
         ax.set_xlabel(label)
         ax.grid(axis="x")
         ax.set_axisbelow(True)
         alt_parts.append(f"{label}: " + "; ".join(medians) + ".")
-    alt = ("Strip plots with box plots of staffing measures within each overall rating "
-           "(Outstanding at the top to Inadequate at the bottom); each point is one inspection. "
-           + " ".join(alt_parts) + " Differences between ratings are associations, not causes.")
+    alt = (
+        "Strip plots with box plots of staffing measures within each overall rating "
+        "(Outstanding at the top to Inadequate at the bottom); each point is one inspection. "
+        + " ".join(alt_parts)
+        + " Differences between ratings are associations, not causes."
+    )
     return finish(
         fig,
         title=title or what,
-        subtitle=subtitle or f"Each point is an inspection; boxes show median and quartiles where "
-                             f"a rating has at least {min_box} inspections; {total} inspections "
-                             "in the data",
-        source=source, alt=alt, notes=notes,
+        subtitle=subtitle
+        or f"Each point is an inspection; boxes show median and quartiles where "
+        f"a rating has at least {min_box} inspections; {total} inspections "
+        "in the data",
+        source=source,
+        alt=alt,
+        notes=notes,
     )

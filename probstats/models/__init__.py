@@ -1,19 +1,7 @@
 """Statistical models relating staffing to inspection outcomes."""
 
-from probstats.models.brant import ProportionalOddsTest, brant_test, proportional_odds_lr_test
-from probstats.models.ordinal import (
-    OrdinalResult,
-    OrdinalSeparationError,
-    PolrModel,
-    PolrResults,
-    SeparationInfo,
-    fit_ordinal,
-    fit_ordinal_arrays,
-    fit_ordinal_formula,
-    ordinal_separation,
-)
-from probstats.models.tidy import TIDY_COLUMNS, tidy_table
 from probstats.models.binomial import BinomialResult, ClusteringWarning, fit_binomial
+from probstats.models.brant import ProportionalOddsTest, brant_test, proportional_odds_lr_test
 from probstats.models.change import (
     ChangeResult,
     add_changes,
@@ -36,6 +24,17 @@ from probstats.models.missing import (
     multiple_imputation,
     rubin_pool,
 )
+from probstats.models.ordinal import (
+    OrdinalResult,
+    OrdinalSeparationError,
+    PolrModel,
+    PolrResults,
+    SeparationInfo,
+    fit_ordinal,
+    fit_ordinal_arrays,
+    fit_ordinal_formula,
+    ordinal_separation,
+)
 from probstats.models.power import (
     PowerResult,
     min_detectable_effect,
@@ -51,3 +50,4 @@ from probstats.models.resampling import (
     bootstrap_model,
     permutation_test,
 )
+from probstats.models.tidy import TIDY_COLUMNS, tidy_table

@@ -247,8 +247,7 @@ class CumulativeLink:
         ab += self.off
         if self._probit:
             F = special.ndtr(ab)
-            p = np.where(ab[n:] > 0, special.ndtr(-ab[n:]) - special.ndtr(-ab[:n]),
-                         F[:n] - F[n:])
+            p = np.where(ab[n:] > 0, special.ndtr(-ab[n:]) - special.ndtr(-ab[:n]), F[:n] - F[n:])
             c = np.clip(ab, -1e3, 1e3)
             f = np.exp(-0.5 * c * c) * 0.3989422804014327
             df = -c * f
@@ -420,11 +419,13 @@ class CumulativeLink:
         order = np.zeros((max(J - 1, 0), q + m))
         for k in range(J - 1):
             order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
-        A_ub = np.vstack([
-            np.hstack([-S, np.zeros((m, m))]),        # slack >= 0
-            np.hstack([-S, np.eye(m)]),               # t <= slack
-            order,
-        ])
+        A_ub = np.vstack(
+            [
+                np.hstack([-S, np.zeros((m, m))]),  # slack >= 0
+                np.hstack([-S, np.eye(m)]),  # t <= slack
+                order,
+            ]
+        )
         b_ub = np.zeros(A_ub.shape[0])
         c = np.concatenate([np.zeros(q), -np.ones(m)])
         bounds = [(-1e4, 1e4)] * q + [(0, 1)] * m
@@ -435,5 +436,5 @@ class CumulativeLink:
             return np.zeros(q), upper, lower
         t = res.x[q:]
         upper[ra] = t[: ra.size] > 0.5
-        lower[rb] = t[ra.size:] > 0.5
+        lower[rb] = t[ra.size :] > 0.5
         return res.x[:q] / scale, upper, lower

@@ -229,7 +229,11 @@ def _hessian(f: Callable[[np.ndarray], float], x: np.ndarray, rel: float = 1e-4)
 def _fit_betabinomial(k, n, X, start_beta, start_theta):
     par0 = np.append(start_beta, start_theta)
     opt = optimize.minimize(
-        _bb_negll, par0, args=(k, n, X), jac=_bb_grad, method="BFGS",
+        _bb_negll,
+        par0,
+        args=(k, n, X),
+        jac=_bb_grad,
+        method="BFGS",
         options={"gtol": 1e-8, "maxiter": 2000},
     )
     H = _hessian_from_grad(lambda p: _bb_grad(p, k, n, X), opt.x)
@@ -335,8 +339,12 @@ def _fit_glmm(k, n, X, groups, family, n_quad, start, lean=False):
     agq = _AGQ(k, n, X, groups, family, n_quad)
     opt = optimize.minimize(agq.negll, start, method="BFGS", options={"gtol": 1e-6})
     if not opt.success:  # BFGS may stop on a flat ridge (sd near 0); polish
-        opt2 = optimize.minimize(agq.negll, opt.x, method="Nelder-Mead",
-                                 options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
+        opt2 = optimize.minimize(
+            agq.negll,
+            opt.x,
+            method="Nelder-Mead",
+            options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
+        )
         if opt2.fun <= opt.fun:
             opt2.success = True
             opt = opt2
@@ -455,8 +463,9 @@ class BinomialResult:
             scale[term] = mult
         est = self.params[coef] * scale
         se = self.bse[coef] * scale
-        out = tidy_frame(coef, est.to_numpy(), se.to_numpy(), df=self.df_inference,
-                         conf_level=level)
+        out = tidy_frame(
+            coef, est.to_numpy(), se.to_numpy(), df=self.df_inference, conf_level=level
+        )
         if exponentiate:
             for c in ("estimate", "conf_low", "conf_high"):
                 out[c] = np.exp(out[c])
@@ -466,14 +475,22 @@ class BinomialResult:
         for t in extra:
             e, s = float(self.params[t]), float(self.bse[t])
             if t.startswith("log_sd__"):
-                name, tr = "sd__" + t[len("log_sd__"):], np.exp
+                name, tr = "sd__" + t[len("log_sd__") :], np.exp
             else:
                 name, tr = "rho", special.expit
             # delta-method SE on the reported scale; interval from the unbounded scale
             d = np.exp(e) if name.startswith("sd__") else tr(e) * (1 - tr(e))
-            rows.append({"term": name, "estimate": tr(e), "std_error": s * d,
-                         "statistic": np.nan, "p_value": np.nan,
-                         "conf_low": tr(e - z * s), "conf_high": tr(e + z * s)})
+            rows.append(
+                {
+                    "term": name,
+                    "estimate": tr(e),
+                    "std_error": s * d,
+                    "statistic": np.nan,
+                    "p_value": np.nan,
+                    "conf_low": tr(e - z * s),
+                    "conf_high": tr(e + z * s),
+                }
+            )
         if rows:
             out = pd.concat([out, pd.DataFrame(rows)], ignore_index=True)
         return out
@@ -711,13 +728,23 @@ def fit_binomial(
     frame["successes"] = k
     frame["trials"] = n
     kept, report = complete_cases(
-        frame, needed, context=f"binomial model of {outcome}", warn=warn,
-        extra_invalid=invalid, extra_reason="trials not a positive count or k outside 0..n",
+        frame,
+        needed,
+        context=f"binomial model of {outcome}",
+        warn=warn,
+        extra_invalid=invalid,
+        extra_reason="trials not a positive count or k outside 0..n",
     )
     res = _fit_frame(
-        kept, outcome=outcome, predictors=predictors, family=family,
-        region_effect=region_effect, region=region, n_quad=n_quad,
-        conf_level=conf_level, warn=warn,
+        kept,
+        outcome=outcome,
+        predictors=predictors,
+        family=family,
+        region_effect=region_effect,
+        region=region,
+        n_quad=n_quad,
+        conf_level=conf_level,
+        warn=warn,
     )
     res.dropped = report
     if scale in ("percent", "proportion"):
@@ -725,8 +752,10 @@ def fit_binomial(
         implied = kept["successes"] / kept["trials"] * mult
         off = (implied - y.loc[kept.index]).abs() > 0.5 * mult / 100 + 1e-9
         if off.any():
-            msg = (f"{int(off.sum())} row(s) have a percentage not matching any whole number "
-                   f"of their n cases (rounded to the nearest count)")
+            msg = (
+                f"{int(off.sum())} row(s) have a percentage not matching any whole number "
+                f"of their n cases (rounded to the nearest count)"
+            )
             res.notes.append(msg)
             if warn:
                 warnings.warn(msg, ProbstatsWarning, stacklevel=2)
@@ -747,9 +776,15 @@ def _fit_frame(
     lean: bool = False,
 ) -> BinomialResult:
     """Fit on a frame that already has ``successes`` and ``trials`` and no missing values."""
-    spec = dict(outcome=outcome, predictors=list(predictors), family=family,
-                region_effect=region_effect, region=region, n_quad=n_quad,
-                conf_level=conf_level)
+    spec = dict(
+        outcome=outcome,
+        predictors=list(predictors),
+        family=family,
+        region_effect=region_effect,
+        region=region,
+        n_quad=n_quad,
+        conf_level=conf_level,
+    )
     if len(kept) == 0:
         raise ModelSpecificationError(f"no usable rows for {outcome!r}")
     Xdf, levels = design_matrix(kept, predictors)
@@ -779,11 +814,15 @@ def _fit_frame(
             raise ModelSpecificationError(f"region_effect={region_effect!r} needs 2+ regions")
         if warn and G < _MIN_CLUSTERS:
             if region_effect == "cluster":
-                msg = (f"only {G} {region} clusters: cluster-robust inference is approximate "
-                       "(t on G-1 df); check it with a region-cluster bootstrap")
+                msg = (
+                    f"only {G} {region} clusters: cluster-robust inference is approximate "
+                    "(t on G-1 df); check it with a region-cluster bootstrap"
+                )
             else:
-                msg = (f"the {region} random-intercept SD is estimated from only {G} groups; "
-                       "check fixed effects with a region-cluster bootstrap")
+                msg = (
+                    f"the {region} random-intercept SD is estimated from only {G} groups; "
+                    "check fixed effects with a region-cluster bootstrap"
+                )
             notes.append(msg)
             warnings.warn(msg, SmallSampleWarning, stacklevel=3)
     elif warn and region in kept.columns:
@@ -820,8 +859,9 @@ def _fit_frame(
             # proportion + var_weights gives the correct Pearson scale
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                sm_res = sm.GLM(k / n, X, family=sm.families.Binomial(),
-                                var_weights=n).fit(scale="X2")
+                sm_res = sm.GLM(k / n, X, family=sm.families.Binomial(), var_weights=n).fit(
+                    scale="X2"
+                )
             cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
             df_inf = nobs - p
         else:
@@ -869,8 +909,10 @@ def _fit_frame(
         sigma = float(np.exp(par[p]))
         random_effects = pd.Series(sigma * agq.last_mode, index=uniq)
         if sigma < 1e-3:
-            notes.append("region random-intercept SD is at its boundary (near 0); "
-                         "its standard error is unreliable")
+            notes.append(
+                "region random-intercept SD is at its boundary (near 0); "
+                "its standard error is unreliable"
+            )
         if not optimizer.success:
             notes.append(f"optimiser did not report convergence: {optimizer.message}")
         if fam == "betabinomial":
@@ -880,13 +922,28 @@ def _fit_frame(
         sm_res = None
 
     return BinomialResult(
-        outcome=outcome, predictors=list(predictors), family=family,
-        region_effect=region_effect, region=region if region_effect != "none" else None,
-        params=params, cov=cov, df_inference=df_inf, data=kept, successes=k, trials=n,
-        llf=llf, n_groups=G, dropped=DroppedRows(kept.iloc[:0], nobs, nobs,
-                                                pd.Series(dtype=int)),
-        levels=levels, conf_level=conf_level, dispersion=dispersion, sm_result=sm_res,
-        optimizer=optimizer, random_effects=random_effects, notes=notes, _spec=spec,
+        outcome=outcome,
+        predictors=list(predictors),
+        family=family,
+        region_effect=region_effect,
+        region=region if region_effect != "none" else None,
+        params=params,
+        cov=cov,
+        df_inference=df_inf,
+        data=kept,
+        successes=k,
+        trials=n,
+        llf=llf,
+        n_groups=G,
+        dropped=DroppedRows(kept.iloc[:0], nobs, nobs, pd.Series(dtype=int)),
+        levels=levels,
+        conf_level=conf_level,
+        dispersion=dispersion,
+        sm_result=sm_res,
+        optimizer=optimizer,
+        random_effects=random_effects,
+        notes=notes,
+        _spec=spec,
         _null_llf=None if predictors else llf,
     )
 
@@ -910,22 +967,32 @@ def _cluster_sandwich(Hinv, S, groups, nobs, k) -> np.ndarray:
 
 def _check_separation(params: pd.Series, cov: pd.DataFrame, warn: bool, notes: list) -> None:
     se = np.sqrt(np.abs(np.diag(cov.to_numpy())))
-    big = [t for t, b, s in zip(params.index, params, se, strict=True)
-           if t != "Intercept" and (abs(b) > 10 or (np.isfinite(s) and s > 100))]
+    big = [
+        t
+        for t, b, s in zip(params.index, params, se, strict=True)
+        if t != "Intercept" and (abs(b) > 10 or (np.isfinite(s) and s > 100))
+    ]
     if big:
-        msg = (f"coefficient(s) {big} are very large or have huge standard errors: "
-               "likely (quasi-)separation; these estimates are not usable")
+        msg = (
+            f"coefficient(s) {big} are very large or have huge standard errors: "
+            "likely (quasi-)separation; these estimates are not usable"
+        )
         notes.append(msg)
         if warn:
             warnings.warn(msg, SeparationWarning, stacklevel=4)
 
 
 def _warn_region_level(kept: pd.DataFrame, predictors: list[str], region: str, notes) -> None:
-    level = [p for p in predictors
-             if kept.groupby(region, observed=True)[p].nunique(dropna=True).max() <= 1]
+    level = [
+        p
+        for p in predictors
+        if kept.groupby(region, observed=True)[p].nunique(dropna=True).max() <= 1
+    ]
     if level and kept[region].nunique() > 1:
-        msg = (f"predictor(s) {level} vary only between {region}s but region_effect='none' "
-               "treats inspections as independent: standard errors are too small; use "
-               f"region_effect='cluster' (clustered at {region})")
+        msg = (
+            f"predictor(s) {level} vary only between {region}s but region_effect='none' "
+            "treats inspections as independent: standard errors are too small; use "
+            f"region_effect='cluster' (clustered at {region})"
+        )
         notes.append(msg)
         warnings.warn(msg, ClusteringWarning, stacklevel=4)

@@ -105,7 +105,8 @@ def brant_test(result, *, convention: Literal["brant", "car"] = "brant") -> Prop
     """
     if convention not in ("brant", "car"):
         raise ModelSpecificationError(
-            f"convention={convention!r} is not allowed; allowed values are 'brant', 'car'")
+            f"convention={convention!r} is not allowed; allowed values are 'brant', 'car'"
+        )
     if result.link != "logit":
         raise ModelSpecificationError(
             "the Brant test is defined for the logit link; use "
@@ -123,8 +124,10 @@ def brant_test(result, *, convention: Literal["brant", "car"] = "brant") -> Prop
     for k in range(K - 1):
         beta, mu, ok = _binary_logit((y > k).astype(float), Z)
         if not ok or np.max(np.abs(Z @ beta)) > 30:
-            notes.append(f"binary split above {result.categories[k]!r} is (nearly) separated;"
-                         " the Brant test is unreliable")
+            notes.append(
+                f"binary split above {result.categories[k]!r} is (nearly) separated;"
+                " the Brant test is unreliable"
+            )
         betas.append(beta)
         fitted.append(mu)
     for msg in notes:
@@ -140,13 +143,15 @@ def brant_test(result, *, convention: Literal["brant", "car"] = "brant") -> Prop
             w_jl = fitted[el] - fitted[j] * fitted[el]
             cross = (Z * w_jl[:, None]).T @ Z
             block = (inv_info[j] @ cross @ inv_info[el])[1:, 1:]
-            V[j * p:(j + 1) * p, el * p:(el + 1) * p] = block
-            V[el * p:(el + 1) * p, j * p:(j + 1) * p] = block if convention == "car" else block.T
+            V[j * p : (j + 1) * p, el * p : (el + 1) * p] = block
+            V[el * p : (el + 1) * p, j * p : (j + 1) * p] = (
+                block if convention == "car" else block.T
+            )
     b = np.concatenate([bk[1:] for bk in betas])
     D = np.zeros(((J - 1) * p, J * p))
     for j in range(J - 1):
-        D[j * p:(j + 1) * p, :p] = np.eye(p)
-        D[j * p:(j + 1) * p, (j + 1) * p:(j + 2) * p] = -np.eye(p)
+        D[j * p : (j + 1) * p, :p] = np.eye(p)
+        D[j * p : (j + 1) * p, (j + 1) * p : (j + 2) * p] = -np.eye(p)
 
     def wald(Dm: np.ndarray) -> float:
         diff = Dm @ b
@@ -162,8 +167,10 @@ def brant_test(result, *, convention: Literal["brant", "car"] = "brant") -> Prop
     table = pd.DataFrame(rows)
     table["p_value"] = stats.chi2.sf(table["statistic"], table["df"])
     coefs = pd.DataFrame(
-        {"polr": result.coefficients.to_numpy(),
-         **{f">{result.categories[k]}": betas[k][1:] for k in range(J)}},
+        {
+            "polr": result.coefficients.to_numpy(),
+            **{f">{result.categories[k]}": betas[k][1:] for k in range(J)},
+        },
         index=result.coef_names,
     )
     return ProportionalOddsTest("brant", table, coefs, notes)
@@ -205,8 +212,7 @@ def proportional_odds_lr_test(result) -> ProportionalOddsTest:
     names = result.coef_names
     groups: dict[str, list[int]] = {}
     for i, col in enumerate(names):
-        owner = next((pr for pr in result.predictors
-                      if col == pr or col.startswith(f"{pr}[")), col)
+        owner = next((pr for pr in result.predictors if col == pr or col.startswith(f"{pr}[")), col)
         groups.setdefault(owner, []).append(i)
     notes: list[str] = []
     rows, lls = [], {}

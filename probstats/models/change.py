@@ -104,8 +104,13 @@ class ChangeResult:
         if self.ordinal_result is not None:
             return self.ordinal_result.tidy()
         se = np.sqrt(np.diag(self.cov.to_numpy()))
-        return tidy_frame(self.params.index, self.params.to_numpy(), se,
-                          df=self.df_inference, conf_level=self.conf_level)
+        return tidy_frame(
+            self.params.index,
+            self.params.to_numpy(),
+            se,
+            df=self.df_inference,
+            conf_level=self.conf_level,
+        )
 
     def glance(self) -> pd.DataFrame:
         """``n, n_dropped, log_likelihood, aic, bic, pseudo_r2`` (R-squared for linear)."""
@@ -114,11 +119,19 @@ class ChangeResult:
             g["n_dropped"] = self.dropped.n_dropped
             return g
         r = self.sm_result
-        return pd.DataFrame({"n": [int(r.nobs)], "n_dropped": [self.dropped.n_dropped],
-                             "log_likelihood": [float(r.llf)], "aic": [float(r.aic)],
-                             "bic": [float(r.bic)], "pseudo_r2": [float(r.rsquared)],
-                             "adj_r2": [float(r.rsquared_adj)], "cov_type": [self.cov_type],
-                             "df_inference": [self.df_inference]})
+        return pd.DataFrame(
+            {
+                "n": [int(r.nobs)],
+                "n_dropped": [self.dropped.n_dropped],
+                "log_likelihood": [float(r.llf)],
+                "aic": [float(r.aic)],
+                "bic": [float(r.bic)],
+                "pseudo_r2": [float(r.rsquared)],
+                "adj_r2": [float(r.rsquared_adj)],
+                "cov_type": [self.cov_type],
+                "df_inference": [self.df_inference],
+            }
+        )
 
     def augment(self) -> pd.DataFrame:
         """Model frame with ``.fitted`` and ``.resid`` (linear) or the ordinal augment."""
@@ -184,12 +197,13 @@ def fit_change(
     check_literal(cov_type, CovType, "cov_type")
     predictors = list(predictors)
     needed = [outcome, *predictors] + ([region] if cov_type == "cluster" else [])
-    kept, report = complete_cases(data, needed, context=f"change model of {outcome}",
-                                  warn=warn)
+    kept, report = complete_cases(data, needed, context=f"change model of {outcome}", warn=warn)
     notes: list[str] = []
     if warn and len(kept) < 20:
-        msg = (f"only {len(kept)} repeat inspections: estimates are imprecise; see also the "
-               "exact sign_test / direction_agreement summaries")
+        msg = (
+            f"only {len(kept)} repeat inspections: estimates are imprecise; see also the "
+            "exact sign_test / direction_agreement summaries"
+        )
         notes.append(msg)
         warnings.warn(msg, SmallSampleWarning, stacklevel=2)
     if model == "ordinal":
@@ -205,10 +219,22 @@ def fit_change(
         ores = fit_ordinal(frame, outcome, predictors, **ordinal_kwargs)
         params = pd.Series(ores.params, dtype=float)
         cov = ores.cov_params() if callable(getattr(ores, "cov_params", None)) else ores.cov
-        return ChangeResult(outcome, predictors, model, "model", params,
-                            pd.DataFrame(cov, index=params.index, columns=params.index),
-                            None, kept, report, float(getattr(ores, "llf", np.nan)),
-                            None, ores, conf_level, notes=notes)
+        return ChangeResult(
+            outcome,
+            predictors,
+            model,
+            "model",
+            params,
+            pd.DataFrame(cov, index=params.index, columns=params.index),
+            None,
+            kept,
+            report,
+            float(getattr(ores, "llf", np.nan)),
+            None,
+            ores,
+            conf_level,
+            notes=notes,
+        )
     Xdf, levels = design_matrix(kept, predictors)
     y = pd.to_numeric(kept[outcome]).to_numpy(dtype=float)
     if len(kept) <= Xdf.shape[1]:
@@ -223,8 +249,23 @@ def fit_change(
         df_inf = float(res.df_resid)
     params = pd.Series(np.asarray(res.params), index=Xdf.columns)
     cov = pd.DataFrame(np.asarray(res.cov_params()), index=Xdf.columns, columns=Xdf.columns)
-    return ChangeResult(outcome, predictors, model, cov_type, params, cov, df_inf, kept,
-                        report, float(res.llf), res, None, conf_level, levels, notes)
+    return ChangeResult(
+        outcome,
+        predictors,
+        model,
+        cov_type,
+        params,
+        cov,
+        df_inf,
+        kept,
+        report,
+        float(res.llf),
+        res,
+        None,
+        conf_level,
+        levels,
+        notes,
+    )
 
 
 # --------------------------------------------------------------------------- exact summaries
@@ -265,9 +306,18 @@ def sign_test(
     n = up + down
     p = stats.binomtest(up, n, 0.5, alternative=alternative).pvalue if n else np.nan
     lo, hi = _clopper_pearson(up, n, conf_level)
-    return pd.DataFrame({"n_up": [up], "n_down": [down], "n_tied": [tied],
-                         "n_missing": [miss], "prop_up": [up / n if n else np.nan],
-                         "conf_low": [lo], "conf_high": [hi], "p_value": [p]})
+    return pd.DataFrame(
+        {
+            "n_up": [up],
+            "n_down": [down],
+            "n_tied": [tied],
+            "n_missing": [miss],
+            "prop_up": [up / n if n else np.nan],
+            "conf_low": [lo],
+            "conf_high": [hi],
+            "p_value": [p],
+        }
+    )
 
 
 def mcnemar_change(
@@ -305,10 +355,17 @@ def mcnemar_change(
     up = int((~hi_b & hi_a).sum())
     down = int((hi_b & ~hi_a).sum())
     p = stats.binomtest(up, up + down, 0.5).pvalue if up + down else 1.0
-    return pd.DataFrame({"both_below": [int((~hi_b & ~hi_a).sum())], "moved_up": [up],
-                         "moved_down": [down], "both_above": [int((hi_b & hi_a).sum())],
-                         "n": [int(ok.sum())], "n_missing": [int((~ok).sum())],
-                         "p_value": [float(p)]})
+    return pd.DataFrame(
+        {
+            "both_below": [int((~hi_b & ~hi_a).sum())],
+            "moved_up": [up],
+            "moved_down": [down],
+            "both_above": [int((hi_b & hi_a).sum())],
+            "n": [int(ok.sum())],
+            "n_missing": [int((~ok).sum())],
+            "p_value": [float(p)],
+        }
+    )
 
 
 def direction_agreement(
@@ -356,8 +413,17 @@ def direction_agreement(
         tau, kp = float(kt.statistic), float(kt.pvalue)
     else:
         tau, kp = np.nan, np.nan
-    return pd.DataFrame({"n_pairs": [int(len(s))], "n_concordant": [conc],
-                         "n_discordant": [disc], "n_untied": [n],
-                         "prop_concordant": [conc / n if n else np.nan],
-                         "conf_low": [lo], "conf_high": [hi], "p_value": [p],
-                         "kendall_tau": [tau], "kendall_p": [kp]})
+    return pd.DataFrame(
+        {
+            "n_pairs": [int(len(s))],
+            "n_concordant": [conc],
+            "n_discordant": [disc],
+            "n_untied": [n],
+            "prop_concordant": [conc / n if n else np.nan],
+            "conf_low": [lo],
+            "conf_high": [hi],
+            "p_value": [p],
+            "kendall_tau": [tau],
+            "kendall_p": [kp],
+        }
+    )

@@ -216,8 +216,10 @@ def fit_contextual(
     coarsest = max(lv.tolist() or ["observation"], key=order.index)
     if cluster is None:
         cluster = coarsest
-        if "region" in data.columns and "region" in order and (
-            order.index(cluster) < order.index("region")
+        if (
+            "region" in data.columns
+            and "region" in order
+            and (order.index(cluster) < order.index("region"))
         ):
             cluster = "region"
         if cluster == "observation":
@@ -231,11 +233,18 @@ def fit_contextual(
             "or coarser"
         )
     res = fit_binomial(
-        data, outcome, predictors, trials=trials, family=family,
-        region_effect="cluster", region=cluster, **kwargs,
+        data,
+        outcome,
+        predictors,
+        trials=trials,
+        family=family,
+        region_effect="cluster",
+        region=cluster,
+        **kwargs,
     )
     res.notes.append(
-        "predictor levels: " + ", ".join(f"{k}={v}" for k, v in lv.items())
+        "predictor levels: "
+        + ", ".join(f"{k}={v}" for k, v in lv.items())
         + f"; standard errors clustered by {cluster}"
     )
     return res

@@ -448,6 +448,4 @@ def multiple_imputation(
     est = pd.DataFrame(ests).reset_index(drop=True)
     var = pd.DataFrame(ses).reset_index(drop=True) ** 2
     pooled = rubin_pool(est, var, df_complete=df_complete, conf_level=conf_level)
-    return MIResult(
-        pooled, est, var, used, failures, data[list(columns)].isna().sum().astype(int)
-    )
+    return MIResult(pooled, est, var, used, failures, data[list(columns)].isna().sum().astype(int))

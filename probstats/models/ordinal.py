@@ -278,7 +278,8 @@ def _describe_separation(
     if not perfect.any():
         perfect = moved_a | moved_b
     complete = all(
-        s[y <= k].max() < s[y > k].min() - tol for k in range(K - 1)
+        s[y <= k].max() < s[y > k].min() - tol
+        for k in range(K - 1)
         if (y <= k).any() and (y > k).any()
     )
     if complete:
@@ -294,12 +295,17 @@ def _describe_separation(
                 rows = (col == lev).to_numpy()
                 if rows.any() and perfect[rows].all():
                     rated = sorted({cats[k] for k in y[rows]}, key=cats.index)
-                    details.append(f"every row with {pred} = {lev} (n={int(rows.sum())}) is "
-                                   f"rated {' or '.join(rated)}")
+                    details.append(
+                        f"every row with {pred} = {lev} (n={int(rows.sum())}) is "
+                        f"rated {' or '.join(rated)}"
+                    )
         elif pred in X.columns:
             col = X[pred].to_numpy(dtype=float)
-            rng = [f"{cats[k]} {np.min(col[y == k]):.4g} to {np.max(col[y == k]):.4g}"
-                   for k in range(K) if (y == k).any()]
+            rng = [
+                f"{cats[k]} {np.min(col[y == k]):.4g} to {np.max(col[y == k]):.4g}"
+                for k in range(K)
+                if (y == k).any()
+            ]
             details.append(f"{pred} by category: " + "; ".join(rng))
     who = ", ".join(preds) if preds else "the predictors"
     verb = "together separate" if len(preds) > 1 else "separates"
@@ -365,8 +371,9 @@ class PolrModel(GenericLikelihoodModel):
         ``"logit"`` or ``"probit"``.
     """
 
-    def __init__(self, endog, exog, *, categories: Sequence[object], link: Link = "logit",
-                 **kwds) -> None:
+    def __init__(
+        self, endog, exog, *, categories: Sequence[object], link: Link = "logit", **kwds
+    ) -> None:
         self.link = link
         self.labels = list(categories)
         self.k_levels = len(self.labels)
@@ -378,8 +385,10 @@ class PolrModel(GenericLikelihoodModel):
         self.nobs = len(self.endog)
         self.df_resid = float(self.nobs - self.k_vars - self.k_extra)
         self._lik = CumulativeLink(
-            np.asarray(self.endog, dtype=np.intp), np.asarray(self.exog, dtype=float),
-            self.k_levels, link,
+            np.asarray(self.endog, dtype=np.intp),
+            np.asarray(self.exog, dtype=float),
+            self.k_levels,
+            link,
         )
 
     def _reorder(self, params) -> np.ndarray:
@@ -410,11 +419,19 @@ class PolrModel(GenericLikelihoodModel):
     def predict(self, params, exog=None, *args, **kwargs) -> np.ndarray:
         """Category probabilities (``n x K``) for ``exog`` (default: the fitted rows)."""
         X = self.exog if exog is None else np.asarray(exog, dtype=float)
-        return _probabilities(np.asarray(params, dtype=float), np.atleast_2d(X),
-                              self.k_levels, self.link)
+        return _probabilities(
+            np.asarray(params, dtype=float), np.atleast_2d(X), self.k_levels, self.link
+        )
 
-    def fit(self, start_params=None, method: str = "newton", maxiter: int = 100,
-            tol: float = 1e-6, disp: bool = False, **kwargs):
+    def fit(
+        self,
+        start_params=None,
+        method: str = "newton",
+        maxiter: int = 100,
+        tol: float = 1e-6,
+        disp: bool = False,
+        **kwargs,
+    ):
         """Newton's method with the analytic Hessian; returns a :class:`PolrResults`.
 
         Examples
@@ -431,10 +448,18 @@ class PolrModel(GenericLikelihoodModel):
         sol = self._lik.newton(start, tol=tol, max_iter=maxiter)
         cov = _inverse(-sol.hessian)
         mlefit = LikelihoodModelResults(self, sol.params, normalized_cov_params=cov, scale=1.0)
-        mlefit.mle_retvals = {"converged": sol.converged, "iterations": sol.n_iter,
-                              "fopt": -sol.loglik, "gopt": sol.gradient}
-        mlefit.mle_settings = {"optimizer": "newton", "start_params": start, "tol": tol,
-                               "maxiter": maxiter}
+        mlefit.mle_retvals = {
+            "converged": sol.converged,
+            "iterations": sol.n_iter,
+            "fopt": -sol.loglik,
+            "gopt": sol.gradient,
+        }
+        mlefit.mle_settings = {
+            "optimizer": "newton",
+            "start_params": start,
+            "tol": tol,
+            "maxiter": maxiter,
+        }
         res = PolrResults(self, mlefit)
         res.hasconst = 0
         return PolrResultsWrapper(res)
@@ -446,8 +471,9 @@ class PolrResults(GenericLikelihoodModelResults):
     @property
     def llnull(self) -> float:
         """Log-likelihood of the model with cut-points only (closed form)."""
-        counts = np.bincount(np.asarray(self.model.endog, dtype=np.intp),
-                             minlength=self.model.k_levels)
+        counts = np.bincount(
+            np.asarray(self.model.endog, dtype=np.intp), minlength=self.model.k_levels
+        )
         counts = counts[counts > 0]
         return float(np.sum(counts * np.log(counts / counts.sum())))
 
@@ -696,8 +722,9 @@ class OrdinalResult:
     @property
     def params(self) -> pd.Series:
         """Coefficients then cut-points (``coef(polr)``, ``polr$zeta``)."""
-        return pd.Series(np.asarray(self.statsmodels.params, dtype=float),
-                         index=self.coef_names + self.cut_names)
+        return pd.Series(
+            np.asarray(self.statsmodels.params, dtype=float), index=self.coef_names + self.cut_names
+        )
 
     @property
     def _theta(self) -> np.ndarray:
@@ -747,8 +774,9 @@ class OrdinalResult:
 
     # ----------------------------------------------------------- intervals
 
-    def conf_int(self, conf_level: float | None = None,
-                 method: ConfMethod = "wald") -> pd.DataFrame:
+    def conf_int(
+        self, conf_level: float | None = None, method: ConfMethod = "wald"
+    ) -> pd.DataFrame:
         """Confidence intervals (columns ``conf_low``, ``conf_high``) on the link scale.
 
         ``"profile"`` inverts the likelihood-ratio test for each parameter (the other
@@ -764,8 +792,9 @@ class OrdinalResult:
             return pd.DataFrame({"conf_low": est - q * se, "conf_high": est + q * se})
         return self.profile_conf_int(level)
 
-    def profile_conf_int(self, conf_level: float | None = None,
-                         terms: Sequence[str] | None = None) -> pd.DataFrame:
+    def profile_conf_int(
+        self, conf_level: float | None = None, terms: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Profile-likelihood confidence intervals (see :meth:`conf_int`).
 
         Examples
@@ -788,8 +817,10 @@ class OrdinalResult:
             key = (t, round(level, 12))
             if key not in self._profile_cache:
                 j = names.index(t)
-                self._profile_cache[key] = (self._profile_end(j, z, -1),
-                                            self._profile_end(j, z, +1))
+                self._profile_cache[key] = (
+                    self._profile_end(j, z, -1),
+                    self._profile_end(j, z, +1),
+                )
             rows.append(self._profile_cache[key])
         return pd.DataFrame(rows, index=terms, columns=["conf_low", "conf_high"])
 
@@ -868,11 +899,18 @@ class OrdinalResult:
             low, high = ci["conf_low"].to_numpy(), ci["conf_high"].to_numpy()
         is_coef = np.array([t in self.coef_names for t in params.index])
         if exponentiate and self.link != "logit":
-            warnings.warn("exponentiated probit coefficients are not odds ratios",
-                          UserWarning, stacklevel=2)
-        out = tidy_table(params.index, params.to_numpy(), se.to_numpy(), conf_level=level,
-                         conf_low=low, conf_high=high,
-                         exponentiate=is_coef if exponentiate else False)
+            warnings.warn(
+                "exponentiated probit coefficients are not odds ratios", UserWarning, stacklevel=2
+            )
+        out = tidy_table(
+            params.index,
+            params.to_numpy(),
+            se.to_numpy(),
+            conf_level=level,
+            conf_low=low,
+            conf_high=high,
+            exponentiate=is_coef if exponentiate else False,
+        )
         out["coef_type"] = np.where(is_coef, "coefficient", "cut_point")
         if not cut_points:
             out = out[is_coef].reset_index(drop=True)
@@ -882,19 +920,21 @@ class OrdinalResult:
         """One-row model summary (``n, n_dropped, log_likelihood, aic, bic, pseudo_r2,
         df, df_residual, link, converged, separation``); ``pseudo_r2`` is McFadden's."""
         llnull = self.statsmodels.llnull
-        return pd.DataFrame({
-            "n": [self.nobs],
-            "n_dropped": [self.dropped.n_dropped],
-            "log_likelihood": [self.llf],
-            "aic": [self.aic],
-            "bic": [self.bic],
-            "pseudo_r2": [1 - self.llf / llnull if llnull != 0 else np.nan],
-            "df": [len(self.params)],
-            "df_residual": [self.nobs - len(self.params)],
-            "link": [self.link],
-            "converged": [self.converged],
-            "separation": [self.separation is not None],
-        })
+        return pd.DataFrame(
+            {
+                "n": [self.nobs],
+                "n_dropped": [self.dropped.n_dropped],
+                "log_likelihood": [self.llf],
+                "aic": [self.aic],
+                "bic": [self.bic],
+                "pseudo_r2": [1 - self.llf / llnull if llnull != 0 else np.nan],
+                "df": [len(self.params)],
+                "df_residual": [self.nobs - len(self.params)],
+                "link": [self.link],
+                "converged": [self.converged],
+                "separation": [self.separation is not None],
+            }
+        )
 
     def augment(self, newdata: pd.DataFrame | None = None) -> pd.DataFrame:
         """The data with ``.prob_<category>`` per category and ``.pred_class`` (the most
@@ -907,7 +947,8 @@ class OrdinalResult:
         arr = probs.to_numpy()
         codes = np.where(np.isnan(arr).any(1), -1, np.argmax(np.nan_to_num(arr, nan=-1), 1))
         out[".pred_class"] = pd.Categorical.from_codes(
-            codes, dtype=pd.CategoricalDtype(self.categories, ordered=True))
+            codes, dtype=pd.CategoricalDtype(self.categories, ordered=True)
+        )
         return out
 
     # ----------------------------------------------------------- prediction
@@ -980,16 +1021,21 @@ class OrdinalResult:
             else:
                 low, high = np.clip(P - q * se, 0, 1), np.clip(P + q * se, 0, 1)
         n = len(base)
-        frame = pd.DataFrame({
-            "row": np.repeat(np.asarray(base.index), K),
-            **{p: np.repeat(base[p].to_numpy(), K) for p in self.predictors},
-            "category": pd.Categorical(np.tile(np.asarray(self.categories, dtype=object), n),
-                                       categories=self.categories, ordered=True),
-            "probability": P.ravel(),
-            "std_error": se.ravel(),
-            "conf_low": low.ravel(),
-            "conf_high": high.ravel(),
-        })
+        frame = pd.DataFrame(
+            {
+                "row": np.repeat(np.asarray(base.index), K),
+                **{p: np.repeat(base[p].to_numpy(), K) for p in self.predictors},
+                "category": pd.Categorical(
+                    np.tile(np.asarray(self.categories, dtype=object), n),
+                    categories=self.categories,
+                    ordered=True,
+                ),
+                "probability": P.ravel(),
+                "std_error": se.ravel(),
+                "conf_low": low.ravel(),
+                "conf_high": high.ravel(),
+            }
+        )
         return frame
 
     def typical_values(self) -> dict[str, object]:
@@ -1112,15 +1158,26 @@ class OrdinalResult:
                 X = _design(data, predictors, levels)[0][coef_names].to_numpy(dtype=float)
             if (y < 0).any() or np.isnan(X).any():
                 raise ModelSpecificationError("missing values in a refit sample")
-            par = fit_ordinal_arrays(y, X, K, link=link, start=start,
-                                     empty_categories=empty_categories,
-                                     on_separation=on_separation)
+            par = fit_ordinal_arrays(
+                y,
+                X,
+                K,
+                link=link,
+                start=start,
+                empty_categories=empty_categories,
+                on_separation=on_separation,
+            )
             return pd.Series(par, index=names)[keep]
 
         return fit_fn
 
-    def refit_rows(self, rows: np.ndarray, *, on_separation: OnSeparation = "raise",
-                   empty_categories: EmptyCategories = "raise") -> np.ndarray:
+    def refit_rows(
+        self,
+        rows: np.ndarray,
+        *,
+        on_separation: OnSeparation = "raise",
+        empty_categories: EmptyCategories = "raise",
+    ) -> np.ndarray:
         """Fastest refit: positions (e.g. a bootstrap draw) of the model frame's rows.
 
         Returns the parameter vector; warm-started at the full-data estimates.
@@ -1131,9 +1188,15 @@ class OrdinalResult:
         K = lik.n_levels
         start = self._theta
         if np.bincount(y, minlength=K).min() == 0:
-            return fit_ordinal_arrays(y, lik.X[rows], K, link=self.link, start=start,
-                                      empty_categories=empty_categories,
-                                      on_separation=on_separation)
+            return fit_ordinal_arrays(
+                y,
+                lik.X[rows],
+                K,
+                link=self.link,
+                start=start,
+                empty_categories=empty_categories,
+                on_separation=on_separation,
+            )
         return _lean_newton(lik.take(rows), start, self.link, on_separation, 50, lik.X.shape[1])
 
     def summary(self) -> str:
@@ -1230,14 +1293,17 @@ def fit_ordinal(
         if warn:
             warnings.warn(message, category, stacklevel=3)
 
-    kept, report = complete_cases(data, [outcome, *predictors],
-                                  context=f"ordinal model of {outcome}", warn=False)
+    kept, report = complete_cases(
+        data, [outcome, *predictors], context=f"ordinal model of {outcome}", warn=False
+    )
     if report.n_dropped:
         shown = report.frame["row"].tolist()
         listed = ", ".join(map(str, shown[:20])) + (", ..." if len(shown) > 20 else "")
-        note(f"ordinal model of {outcome}: dropped {report.n_dropped} of {report.n_total} "
-             f"rows with missing values (index {listed}); {report.summary()}",
-             DroppedRowsWarning)
+        note(
+            f"ordinal model of {outcome}: dropped {report.n_dropped} of {report.n_total} "
+            f"rows with missing values (index {listed}); {report.summary()}",
+            DroppedRowsWarning,
+        )
     if len(kept) == 0:
         raise ModelSpecificationError(f"no complete rows for {outcome} ~ {predictors}")
     ycat = _outcome_categorical(kept[outcome], outcome)
@@ -1251,15 +1317,18 @@ def fit_ordinal(
                 "cut-points next to an empty category cannot be estimated. Merge it with a "
                 "neighbouring category or pass empty_categories='drop'"
             )
-        note(f"outcome categories without observations dropped from the model: {empty}",
-             SparseCategoryWarning)
+        note(
+            f"outcome categories without observations dropped from the model: {empty}",
+            SparseCategoryWarning,
+        )
         ycat = ycat.cat.remove_unused_categories()
         counts = counts[counts > 0]
     categories = list(ycat.cat.categories)
     K = len(categories)
     if K < 2:
         raise ModelSpecificationError(
-            f"outcome {outcome!r} has a single category ({categories}); nothing to model")
+            f"outcome {outcome!r} has a single category ({categories}); nothing to model"
+        )
     frame = kept[[outcome, *predictors]].copy()
     frame[outcome] = ycat
     X, levels = _design(frame, predictors)
@@ -1270,34 +1339,46 @@ def fit_ordinal(
             if len(g) == 1:
                 parts.append(f"{g[0]} is constant in the {len(X)} rows used")
             else:
-                parts.append("perfectly collinear predictors " + ", ".join(g)
-                             + " (a linear combination of them is constant)")
+                parts.append(
+                    "perfectly collinear predictors "
+                    + ", ".join(g)
+                    + " (a linear combination of them is constant)"
+                )
         raise ModelSpecificationError(
-            "cannot estimate the model: " + "; ".join(parts)
+            "cannot estimate the model: "
+            + "; ".join(parts)
             + ". Drop one of the predictors involved"
         )
     n, p = X.shape
     k_par = p + K - 1
     if n < MIN_PER_PARAMETER * k_par:
-        note(f"only {n} observations for {k_par} parameters ({n / k_par:.1f} per parameter; "
-             f"at least {MIN_PER_PARAMETER} recommended): estimates and standard errors "
-             "are unreliable and Wald intervals optimistic; prefer profile intervals",
-             SmallSampleWarning)
+        note(
+            f"only {n} observations for {k_par} parameters ({n / k_par:.1f} per parameter; "
+            f"at least {MIN_PER_PARAMETER} recommended): estimates and standard errors "
+            "are unreliable and Wald intervals optimistic; prefer profile intervals",
+            SmallSampleWarning,
+        )
     sparse = [f"{c} (n={int(m)})" for c, m in counts.items() if m < min_category_count]
     if sparse:
-        note(f"outcome {outcome!r} has sparse categories: {', '.join(sparse)}; cut-points "
-             "next to them are poorly estimated; consider merging categories",
-             SparseCategoryWarning)
+        note(
+            f"outcome {outcome!r} has sparse categories: {', '.join(sparse)}; cut-points "
+            "next to them are poorly estimated; consider merging categories",
+            SparseCategoryWarning,
+        )
     for pname, levs in levels.items():
         sizes = frame[pname].value_counts()
-        thin = [f"{lev} (n={int(sizes.get(lev, 0))})" for lev in levs
-                if sizes.get(lev, 0) < min_category_count]
+        thin = [
+            f"{lev} (n={int(sizes.get(lev, 0))})"
+            for lev in levs
+            if sizes.get(lev, 0) < min_category_count
+        ]
         if thin:
             note(f"predictor {pname!r} has sparse levels: {', '.join(thin)}", SparseCategoryWarning)
 
     y = ycat.cat.codes.to_numpy().astype(np.intp)
-    model = PolrModel(pd.Series(y, index=X.index, name=outcome), X, categories=categories,
-                      link=link)
+    model = PolrModel(
+        pd.Series(y, index=X.index, name=outcome), X, categories=categories, link=link
+    )
     sep = None
     if check_separation:
         d = model._lik.separating_direction()
@@ -1307,8 +1388,20 @@ def fit_ordinal(
     smres = model.fit(maxiter=max_iter)
     if not smres.mle_retvals["converged"] and sep is None:
         note(f"Newton's method did not converge in {max_iter} iterations", ConvergenceWarning)
-    return OrdinalResult(outcome, predictors, link, categories, frame, report, smres, X,
-                         levels, sep, notes, conf_level)
+    return OrdinalResult(
+        outcome,
+        predictors,
+        link,
+        categories,
+        frame,
+        report,
+        smres,
+        X,
+        levels,
+        sep,
+        notes,
+        conf_level,
+    )
 
 
 _FORMULA = re.compile(r"^\s*([^~]+?)\s*~\s*(.+?)\s*$")
@@ -1359,6 +1452,7 @@ def _example() -> OrdinalResult:
     rng = np.random.default_rng(11)
     x = rng.uniform(0, 40, 160)
     codes = np.digitize(2.5 - 0.08 * x + rng.logistic(size=160), [-1.0, 1.0, 3.5])
-    df = pd.DataFrame({"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE),
-                       "vacancy_rate_po": x})
+    df = pd.DataFrame(
+        {"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE), "vacancy_rate_po": x}
+    )
     return fit_ordinal(df, "rating", ["vacancy_rate_po"], warn=False)

@@ -135,7 +135,7 @@ def fit_ordinal_batch(
 
     def pieces(p):
         th = np.concatenate([np.full((S, 1), -np.inf), p[:, :J], np.full((S, 1), np.inf)], 1)
-        eta = p[:, J:J + 1] * x
+        eta = p[:, J : J + 1] * x
         a = np.take_along_axis(th, y + 1, axis=1) - eta
         b = np.take_along_axis(th, y, axis=1) - eta
         Fa, Fb = special.expit(a), special.expit(b)
@@ -157,11 +157,13 @@ def fit_ordinal_batch(
         laa = dfa / prob - la**2
         lbb = -dfb / prob - lb**2
         lab = fa * fb / prob**2
-        g = (np.einsum("sm,smk->sk", la, onehot_a) + np.einsum("sm,smk->sk", lb, onehot_b))
-        H = (np.einsum("sm,smi,smj->sij", laa, onehot_a, onehot_a)
-             + np.einsum("sm,smi,smj->sij", lbb, onehot_b, onehot_b)
-             + np.einsum("sm,smi,smj->sij", lab, onehot_a, onehot_b)
-             + np.einsum("sm,smi,smj->sij", lab, onehot_b, onehot_a))
+        g = np.einsum("sm,smk->sk", la, onehot_a) + np.einsum("sm,smk->sk", lb, onehot_b)
+        H = (
+            np.einsum("sm,smi,smj->sij", laa, onehot_a, onehot_a)
+            + np.einsum("sm,smi,smj->sij", lbb, onehot_b, onehot_b)
+            + np.einsum("sm,smi,smj->sij", lab, onehot_a, onehot_b)
+            + np.einsum("sm,smi,smj->sij", lab, onehot_b, onehot_a)
+        )
         return g, H
 
     ll = loglik(par)
@@ -279,8 +281,11 @@ def power_binomial(
     rng = np.random.default_rng(seed)
     xs = _x_design(rng, n_sims, n_units, x, x_mean, x_sd)
     tr = np.asarray(trials)
-    n = (np.full((n_sims, n_units), float(tr)) if tr.ndim == 0
-         else rng.choice(tr.astype(float), size=(n_sims, n_units)))
+    n = (
+        np.full((n_sims, n_units), float(tr))
+        if tr.ndim == 0
+        else rng.choice(tr.astype(float), size=(n_sims, n_units))
+    )
     u_beta = rng.random((n_sims, n_units))
     u_k = rng.random((n_sims, n_units))
     beta = np.log(odds_ratio) / per
@@ -303,9 +308,17 @@ def power_binomial(
         z = b[:, 1] / np.sqrt(var)
     reject = ok & (np.abs(z) > crit)
     pw = float(reject.mean())
-    return PowerResult(pw, float(np.sqrt(pw * (1 - pw) / n_sims)), n_sims, int((~ok).sum()),
-                       float(odds_ratio), float(per), int(n_units), float(alpha),
-                       float(np.exp(np.nanmean(b[ok, 1]) * per)) if ok.any() else np.nan)
+    return PowerResult(
+        pw,
+        float(np.sqrt(pw * (1 - pw) / n_sims)),
+        n_sims,
+        int((~ok).sum()),
+        float(odds_ratio),
+        float(per),
+        int(n_units),
+        float(alpha),
+        float(np.exp(np.nanmean(b[ok, 1]) * per)) if ok.any() else np.nan,
+    )
 
 
 def power_ordinal(
@@ -380,11 +393,17 @@ def power_ordinal(
         ok_all[rows] = ok
     reject = ok_all & (np.abs(z) > stats.norm.ppf(1 - alpha / 2))
     pw = float(reject.mean())
-    return PowerResult(pw, float(np.sqrt(pw * (1 - pw) / n_sims)), n_sims,
-                       int((~ok_all).sum()), float(odds_ratio), float(per), int(n_units),
-                       float(alpha),
-                       float(np.exp(np.nanmean(est[ok_all]) * per)) if ok_all.any()
-                       else np.nan)
+    return PowerResult(
+        pw,
+        float(np.sqrt(pw * (1 - pw) / n_sims)),
+        n_sims,
+        int((~ok_all).sum()),
+        float(odds_ratio),
+        float(per),
+        int(n_units),
+        float(alpha),
+        float(np.exp(np.nanmean(est[ok_all]) * per)) if ok_all.any() else np.nan,
+    )
 
 
 def min_detectable_effect(
@@ -445,8 +464,9 @@ def min_detectable_effect(
     rows = []
     for lg in logs:
         r = fn(n_units, float(np.exp(sign * lg)), seed=seed, **kwargs)
-        rows.append({"odds_ratio": r.odds_ratio, "power": r.power, "mc_se": r.mc_se,
-                     "n_failed": r.n_failed})
+        rows.append(
+            {"odds_ratio": r.odds_ratio, "power": r.power, "mc_se": r.mc_se, "n_failed": r.n_failed}
+        )
     curve = pd.DataFrame(rows)
     pw = curve["power"].to_numpy()
     above = np.flatnonzero(pw >= target)

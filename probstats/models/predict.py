@@ -63,20 +63,26 @@ def _adapt(result) -> _Adapter:
     if model is not None and type(model).__name__ == "OrderedModel":
         names = list(model.exog_names)[: np.asarray(model.exog).shape[1]]
         par = result.params
-        all_names = (list(par.index) if hasattr(par, "index")
-                     else list(getattr(model.data, "param_names", None) or range(len(par))))
+        all_names = (
+            list(par.index)
+            if hasattr(par, "index")
+            else list(getattr(model.data, "param_names", None) or range(len(par)))
+        )
         params = pd.Series(np.asarray(par, dtype=float), index=[str(n) for n in all_names])
         data = pd.DataFrame(np.asarray(model.exog), columns=names)
 
         def prob_fn(par, newdata):
-            return np.asarray(model.predict(np.asarray(par), exog=newdata[names].to_numpy(
-                dtype=float)))
+            return np.asarray(
+                model.predict(np.asarray(par), exog=newdata[names].to_numpy(dtype=float))
+            )
 
         labels = getattr(model, "labels", None)
-        cats = [str(c) for c in labels] if labels is not None else [
-            str(j) for j in range(model.k_levels)]
-        return _Adapter(params, np.asarray(result.cov_params()), prob_fn, cats, data, names,
-                        None)
+        cats = (
+            [str(c) for c in labels]
+            if labels is not None
+            else [str(j) for j in range(model.k_levels)]
+        )
+        return _Adapter(params, np.asarray(result.cov_params()), prob_fn, cats, data, names, None)
     needed = ("params", "predict_proba")
     if not all(hasattr(result, a) for a in needed):
         raise ModelSpecificationError(
@@ -97,11 +103,20 @@ def _adapt(result) -> _Adapter:
             cats = ["sufficient"]
         else:
             probe = result.predict_proba(result.data.iloc[:1])
-            cats = (list(map(str, probe.columns)) if isinstance(probe, pd.DataFrame)
-                    else [str(j) for j in range(_as_2d(probe).shape[1])])
-    return _Adapter(params, cov, prob_fn, [str(c) for c in cats],
-                    getattr(result, "data", None), list(getattr(result, "predictors", [])),
-                    getattr(result, "df_inference", None))
+            cats = (
+                list(map(str, probe.columns))
+                if isinstance(probe, pd.DataFrame)
+                else [str(j) for j in range(_as_2d(probe).shape[1])]
+            )
+    return _Adapter(
+        params,
+        cov,
+        prob_fn,
+        [str(c) for c in cats],
+        getattr(result, "data", None),
+        list(getattr(result, "predictors", [])),
+        getattr(result, "df_inference", None),
+    )
 
 
 def typical_values(
@@ -139,8 +154,7 @@ def _jacobian(fun, x: np.ndarray) -> np.ndarray:
 def _draws(ad: _Adapter, method: str, bootstrap, n_draws: int, seed) -> np.ndarray:
     if method == "simulation":
         rng = np.random.default_rng(seed)
-        return rng.multivariate_normal(ad.params.to_numpy(), ad.cov, size=n_draws,
-                                       method="eigh")
+        return rng.multivariate_normal(ad.params.to_numpy(), ad.cov, size=n_draws, method="eigh")
     if bootstrap is None:
         raise ModelSpecificationError("method='bootstrap' needs bootstrap=<BootstrapResult>")
     reps = bootstrap.replicates
@@ -158,14 +172,18 @@ def _intervals(ad, fun, method, conf_level, scale, bootstrap, n_draws, seed):
         if not np.all(np.isfinite(ad.cov)):
             raise ModelSpecificationError("the model has no usable covariance matrix")
         if scale == "logit":
+
             def g(p):
                 return special.logit(np.clip(fun(p), 1e-12, 1 - 1e-12))
         else:
             g = fun
         J = _jacobian(g, ad.params.to_numpy())
         se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, ad.cov, J), 0))
-        q = (stats.t.ppf(0.5 + conf_level / 2, ad.df) if ad.df
-             else stats.norm.ppf(0.5 + conf_level / 2))
+        q = (
+            stats.t.ppf(0.5 + conf_level / 2, ad.df)
+            if ad.df
+            else stats.norm.ppf(0.5 + conf_level / 2)
+        )
         centre = g(ad.params.to_numpy())
         lo, hi = centre - q * se, centre + q * se
         if scale == "logit":
@@ -174,8 +192,12 @@ def _intervals(ad, fun, method, conf_level, scale, bootstrap, n_draws, seed):
     draws = _draws(ad, method, bootstrap, n_draws, seed)
     vals = np.array([fun(d) for d in draws])
     a = (1 - conf_level) / 2
-    return (est, np.nanquantile(vals, a, axis=0), np.nanquantile(vals, 1 - a, axis=0),
-            np.nanstd(vals, axis=0, ddof=1))
+    return (
+        est,
+        np.nanquantile(vals, a, axis=0),
+        np.nanquantile(vals, 1 - a, axis=0),
+        np.nanstd(vals, axis=0, ddof=1),
+    )
 
 
 def _grid(ad: _Adapter, at: Mapping | None, typical: Typical, base_data) -> dict:
@@ -197,8 +219,9 @@ def _events(categories: list[str], events: Mapping[str, Sequence[str]] | None):
     for name, members in (events or {}).items():
         bad = [m for m in members if m not in categories]
         if bad:
-            raise ModelSpecificationError(f"event {name!r}: unknown categories {bad}; "
-                                          f"categories are {categories}")
+            raise ModelSpecificationError(
+                f"event {name!r}: unknown categories {bad}; categories are {categories}"
+            )
         cols.append(np.array([c in members for c in categories], dtype=float))
         names.append(name)
     return names, np.column_stack(cols)
@@ -276,27 +299,28 @@ def predict_curve(
     values = list(values)
     fixed = _grid(ad, at, typical, base)
     fixed.pop(predictor, None)
-    newdata = pd.DataFrame({**{k: [v] * len(values) for k, v in fixed.items()},
-                            predictor: values})
+    newdata = pd.DataFrame({**{k: [v] * len(values) for k, v in fixed.items()}, predictor: values})
     names, E = _events(ad.categories, events)
 
     def fun(par):
         return (ad.prob_fn(par, newdata) @ E).ravel()
 
-    est, lo_, hi_, se = _intervals(ad, fun, method, conf_level, "logit", bootstrap, n_draws,
-                                   seed)
+    est, lo_, hi_, se = _intervals(ad, fun, method, conf_level, "logit", bootstrap, n_draws, seed)
     V, C = len(values), len(names)
-    return pd.DataFrame(
-        {
-            predictor: np.repeat(values, C),
-            "category": np.tile(names, V),
-            "probability": est,
-            "std_error": se,
-            "conf_low": lo_,
-            "conf_high": hi_,
-        }
-    ).reset_index(drop=True).assign(**{k: v for k, v in fixed.items()
-                                        if not isinstance(v, (list, tuple))})
+    return (
+        pd.DataFrame(
+            {
+                predictor: np.repeat(values, C),
+                "category": np.tile(names, V),
+                "probability": est,
+                "std_error": se,
+                "conf_low": lo_,
+                "conf_high": hi_,
+            }
+        )
+        .reset_index(drop=True)
+        .assign(**{k: v for k, v in fixed.items() if not isinstance(v, (list, tuple))})
+    )
 
 
 def scenario(
@@ -373,10 +397,12 @@ def scenario(
     def levels(par):
         return both(par).ravel()
 
-    s_est, s_lo, s_hi, s_se = _intervals(ad, shift, method, conf_level, "identity",
-                                         bootstrap, n_draws, seed)
-    p_est, p_lo, p_hi, _ = _intervals(ad, levels, method, conf_level, "logit", bootstrap,
-                                      n_draws, seed)
+    s_est, s_lo, s_hi, s_se = _intervals(
+        ad, shift, method, conf_level, "identity", bootstrap, n_draws, seed
+    )
+    p_est, p_lo, p_hi, _ = _intervals(
+        ad, levels, method, conf_level, "logit", bootstrap, n_draws, seed
+    )
     C = len(names)
     return pd.DataFrame(
         {

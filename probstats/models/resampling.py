@@ -75,8 +75,7 @@ def _call(fit_fn: FitFn, data: pd.DataFrame) -> tuple[pd.Series, pd.Series | Non
 
 
 def _progress(total: int, show: bool | None, desc: str):
-    return tqdm(total=total, disable=(None if show is None else not show), desc=desc,
-                leave=False)
+    return tqdm(total=total, disable=(None if show is None else not show), desc=desc, leave=False)
 
 
 def resample_clusters(
@@ -179,12 +178,14 @@ class BootstrapResult:
                 warnings.warn(
                     f"{int(self._jack.isna().any(axis=1).sum())} of {n} jackknife fits failed; "
                     "BCa acceleration uses the rest",
-                    BootstrapFailureWarning, stacklevel=2,
+                    BootstrapFailureWarning,
+                    stacklevel=2,
                 )
         return self._jack
 
-    def conf_int(self, method: CIMethod = "percentile", conf_level: float | None = None
-                 ) -> pd.DataFrame:
+    def conf_int(
+        self, method: CIMethod = "percentile", conf_level: float | None = None
+    ) -> pd.DataFrame:
         """Bootstrap confidence intervals, one row per term.
 
         ``percentile``; ``bca`` (bias-corrected and accelerated, acceleration from the
@@ -230,11 +231,17 @@ class BootstrapResult:
                 ql, qh = np.quantile(r, adj)
                 low[term], high[term] = ql, qh
             low, high = pd.Series(low), pd.Series(high)
-        return pd.DataFrame({"term": est.index, "conf_low": low.reindex(est.index).to_numpy(),
-                             "conf_high": high.reindex(est.index).to_numpy()})
+        return pd.DataFrame(
+            {
+                "term": est.index,
+                "conf_low": low.reindex(est.index).to_numpy(),
+                "conf_high": high.reindex(est.index).to_numpy(),
+            }
+        )
 
-    def tidy(self, method: CIMethod = "percentile", conf_level: float | None = None
-             ) -> pd.DataFrame:
+    def tidy(
+        self, method: CIMethod = "percentile", conf_level: float | None = None
+    ) -> pd.DataFrame:
         """``term, estimate, std_error`` (bootstrap SD), ``statistic`` (estimate / SE),
         ``p_value`` (two-sided, from inverting the percentile interval at 0, at least
         1/(B+1)), ``conf_low, conf_high`` (by ``method``), plus ``bias`` and ``n_boot``."""
@@ -259,9 +266,15 @@ class BootstrapResult:
         )
 
     def glance(self) -> pd.DataFrame:
-        return pd.DataFrame({"kind": [self.kind], "n_resamples": [self.n_resamples],
-                             "n_failed": [self.n_failed], "n_clusters": [self.n_clusters],
-                             "n_warned": [int(self.warnings_seen.sum())]})
+        return pd.DataFrame(
+            {
+                "kind": [self.kind],
+                "n_resamples": [self.n_resamples],
+                "n_failed": [self.n_failed],
+                "n_clusters": [self.n_clusters],
+                "n_warned": [int(self.warnings_seen.sum())],
+            }
+        )
 
 
 def _run_refits(fit_fn, datasets, terms, show, desc):
@@ -364,8 +377,9 @@ def bootstrap(
         G = None
         idx = rng.integers(0, len(data), size=(n_resamples, len(data)))
         datasets = [(lambda ix=ix: data.iloc[ix].reset_index(drop=True)) for ix in idx]
-    ests, ses, fails, seen = _run_refits(fit_fn, datasets, terms, progress,
-                                         f"{cluster or 'case'} bootstrap")
+    ests, ses, fails, seen = _run_refits(
+        fit_fn, datasets, terms, progress, f"{cluster or 'case'} bootstrap"
+    )
     reps = pd.DataFrame(ests, columns=terms) if ests else pd.DataFrame(columns=terms)
     rep_se = None
     if se is not None and ses and all(s is not None for s in ses):
@@ -377,18 +391,31 @@ def bootstrap(
         warnings.warn(
             f"{len(failures)} of {n_resamples} bootstrap refits failed ({share:.0%}); "
             f"most common: {common}. Intervals use the {len(reps)} successful refits"
-            + ("; failures are unlikely to be random (e.g. separation), so treat the "
-               "intervals as optimistic" if share > 0.05 else ""),
-            BootstrapFailureWarning, stacklevel=2,
+            + (
+                "; failures are unlikely to be random (e.g. separation), so treat the "
+                "intervals as optimistic"
+                if share > 0.05
+                else ""
+            ),
+            BootstrapFailureWarning,
+            stacklevel=2,
         )
     if len(reps) < 2:
         raise ModelSpecificationError(f"only {len(reps)} bootstrap refits succeeded")
     return BootstrapResult(
-        estimate=est, replicates=reps.reset_index(drop=True), failures=failures,
-        kind="cluster" if cluster else "case", n_resamples=n_resamples,
-        conf_level=conf_level, std_error=se, replicate_se=rep_se,
-        warnings_seen=pd.Series(seen, dtype=int), _data=data, _fit_fn=fit_fn,
-        _cluster=cluster, n_clusters=G,
+        estimate=est,
+        replicates=reps.reset_index(drop=True),
+        failures=failures,
+        kind="cluster" if cluster else "case",
+        n_resamples=n_resamples,
+        conf_level=conf_level,
+        std_error=se,
+        replicate_se=rep_se,
+        warnings_seen=pd.Series(seen, dtype=int),
+        _data=data,
+        _fit_fn=fit_fn,
+        _cluster=cluster,
+        n_clusters=G,
     )
 
 
@@ -406,9 +433,11 @@ def model_fit_fn(result) -> FitFn:
     if callable(getattr(result, "refit_fn", None)):
         return result.refit_fn()
     if callable(getattr(result, "refit", None)):
+
         def fit_fn(data: pd.DataFrame) -> pd.Series:
             out = result.refit(data)
             return out if isinstance(out, pd.Series) else pd.Series(out.params, dtype=float)
+
         return fit_fn
     raise ModelSpecificationError(
         f"a {type(result).__name__} has no refit_fn() or refit(data); pass fit_fn to "
@@ -456,8 +485,15 @@ def bootstrap_model(
             )
         frame = frame.join(data[[cluster]], how="left")
     level = conf_level if conf_level is not None else getattr(result, "conf_level", 0.95)
-    return bootstrap(frame, model_fit_fn(result), n_resamples=n_resamples, cluster=cluster,
-                     conf_level=level, seed=seed, progress=progress)
+    return bootstrap(
+        frame,
+        model_fit_fn(result),
+        n_resamples=n_resamples,
+        cluster=cluster,
+        conf_level=level,
+        seed=seed,
+        progress=progress,
+    )
 
 
 # --------------------------------------------------------------------------- permutation
@@ -481,10 +517,17 @@ class PermutationResult:
     kind: str
 
     def tidy(self) -> pd.DataFrame:
-        return pd.DataFrame({"term": [self.term], "statistic": [self.statistic],
-                             "p_value": [self.p_value], "n_permutations":
-                             [len(self.null_distribution)], "n_failed": [self.n_failed],
-                             "exact": [self.exact], "method": [f"{self.kind} permutation"]})
+        return pd.DataFrame(
+            {
+                "term": [self.term],
+                "statistic": [self.statistic],
+                "p_value": [self.p_value],
+                "n_permutations": [len(self.null_distribution)],
+                "n_failed": [self.n_failed],
+                "exact": [self.exact],
+                "method": [f"{self.kind} permutation"],
+            }
+        )
 
 
 def _stat(fit_fn: FitFn, d: pd.DataFrame, term: str, pivotal: bool) -> float:
@@ -584,6 +627,7 @@ def permutation_test(
             vals = level_values[np.asarray(pm)]
             d[column] = vals[codes] if codes is not None else vals
             return d
+
         return build
 
     datasets = [make(pm) for pm in perms]
@@ -591,8 +635,7 @@ def permutation_test(
     def stat_fn(d):
         return pd.Series({term: _stat(fit_fn, d, term, pivotal)})
 
-    ests, _, fails, _ = _run_refits(stat_fn, datasets, pd.Index([term]), progress,
-                                    "permutations")
+    ests, _, fails, _ = _run_refits(stat_fn, datasets, pd.Index([term]), progress, "permutations")
     null = np.array([float(e.iloc[0]) for e in ests])
     tol = 1e-12 * max(1.0, abs(t_obs))
     if alternative == "two-sided":
@@ -602,22 +645,39 @@ def permutation_test(
     else:
         hits = np.sum(null <= t_obs + tol)
     if fails:
-        warnings.warn(f"{len(fails)} of {total} permutation refits failed and were left out",
-                      BootstrapFailureWarning, stacklevel=2)
+        warnings.warn(
+            f"{len(fails)} of {total} permutation refits failed and were left out",
+            BootstrapFailureWarning,
+            stacklevel=2,
+        )
     p = hits / len(null) if do_exact else (1 + hits) / (1 + len(null))
-    return PermutationResult(term, t_obs, float(p), null, bool(do_exact), len(fails),
-                             alternative, "cluster" if cluster else "row")
+    return PermutationResult(
+        term,
+        t_obs,
+        float(p),
+        null,
+        bool(do_exact),
+        len(fails),
+        alternative,
+        "cluster" if cluster else "row",
+    )
 
 
 def bootstrap_terms(result: BootstrapResult, terms: Sequence[str]) -> BootstrapResult:
     """Restrict a bootstrap result to some terms (keeps failures and settings)."""
     terms = list(terms)
     return BootstrapResult(
-        estimate=result.estimate[terms], replicates=result.replicates[terms],
-        failures=result.failures, kind=result.kind, n_resamples=result.n_resamples,
+        estimate=result.estimate[terms],
+        replicates=result.replicates[terms],
+        failures=result.failures,
+        kind=result.kind,
+        n_resamples=result.n_resamples,
         conf_level=result.conf_level,
         std_error=None if result.std_error is None else result.std_error[terms],
         replicate_se=None if result.replicate_se is None else result.replicate_se[terms],
-        warnings_seen=result.warnings_seen, _data=result._data, _fit_fn=result._fit_fn,
-        _cluster=result._cluster, n_clusters=result.n_clusters,
+        warnings_seen=result.warnings_seen,
+        _data=result._data,
+        _fit_fn=result._fit_fn,
+        _cluster=result._cluster,
+        n_clusters=result.n_clusters,
     )

@@ -91,3 +91,22 @@ def test_stated_previous_ratings_agree_with_earlier_inspections():
     both = stated.notna() & later["previous_overall_rating"].notna()
     assert both.sum() >= 3
     assert (stated[both].astype(str) == later.loc[both, "previous_overall_rating"].astype(str)).all()
+
+
+def test_official_regional_figures_attach_without_future_data():
+    with pytest.warns(UserWarning, match="publication_date was used instead"):
+        df = probstats.load_inspections(official_measure="vacancies_fte")
+    matched = df[df["vacancies_fte_all_status"] == "matched"]
+    assert len(matched) >= 10
+    used = matched.apply(
+        lambda r: r["fieldwork_start"]
+        if r["vacancies_fte_all_date_used"] == "fieldwork_start"
+        else r["publication_date"],
+        axis=1,
+    )
+    assert (matched["vacancies_fte_all_as_at"] <= used).all()
+    # every inspection is kept, matched or not, with the reason when not
+    assert len(df) == len(probstats.load_inspections())
+    assert set(df["vacancies_fte_all_status"]) <= {
+        "matched", "no_region", "no_date", "no_earlier_figure", "too_old"
+    }

@@ -51,7 +51,10 @@ def test_notebook_is_paired_percent_script(path: Path):
 def test_notebook_defines_no_long_functions(path: Path):
     jupytext = pytest.importorskip("jupytext")
     nb = jupytext.read(path)
-    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    transformer = pytest.importorskip("IPython.core.inputtransformer2").TransformerManager()
+    # turn IPython magics such as %matplotlib into plain Python before parsing
+    source = "\n".join(transformer.transform_cell(c.source) for c in nb.cells
+                       if c.cell_type == "code")
     long_ones = [
         (node.name, node.end_lineno - node.lineno + 1)
         for node in ast.walk(ast.parse(source))
@@ -84,5 +87,5 @@ def test_notebook_executes_without_errors(path: Path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    if "02_" in path.name or "01_" in path.name:
+    if not path.name.startswith("05_"):  # 01-04 each show at least one figure
         assert images, f"{path.name} should display its figures"

@@ -140,7 +140,7 @@ def tidy_inspections(raw: RawData) -> pd.DataFrame:
         for name, series in _date_columns(df[col], col).items():
             out[name] = series
     out["overall_rating"] = pd.Categorical(df["overall_rating"], dtype=RATING_DTYPE)
-    out["rating_score"] = rating_score(df["overall_rating"]).set_axis(df.index)
+    out["rating_score"] = rating_score(df["overall_rating"])
     out["previous_rating"] = pd.Categorical(df["previous_rating"], dtype=RATING_DTYPE)
     for col in INT_COLUMNS:
         out[col] = pd.array(df[col].tolist(), dtype="Int64")

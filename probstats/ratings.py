@@ -105,11 +105,15 @@ def to_rating(values: Iterable[object]) -> pd.Categorical:
 def rating_score(values: Iterable[object]) -> pd.Series:
     """Integer score 1 (Inadequate) .. 4 (Outstanding); missing stays missing.
 
+    A Series keeps its index, so the result can be assigned as a column.
+
     Examples
     --------
     >>> rating_score(["Good", None]).tolist()
     [3, <NA>]
     """
+    index = values.index if isinstance(values, pd.Series) else None
     cat = to_rating(values)
-    codes = pd.Series(cat.codes, dtype="Int64")
+    # Keep the caller's index so that assigning the result to a column cannot misalign rows.
+    codes = pd.Series(cat.codes, index=index, dtype="Int64")
     return (codes + 1).where(codes >= 0, pd.NA)

@@ -43,3 +43,12 @@ def test_order_is_worst_to_best_and_strict_output():
 def test_rating_score_maps_1_to_4_and_keeps_missing():
     scores = rating_score(["Inadequate", "Requires improvement", None, "Good", "Outstanding"])
     assert scores.tolist() == [1, 2, pd.NA, 3, 4]
+
+
+def test_rating_score_keeps_the_series_index():
+    s = pd.Series(["Good", "Inadequate"], index=[10, 3])
+    scores = rating_score(s)
+    assert scores.index.tolist() == [10, 3]
+    frame = pd.DataFrame({"r": s})
+    frame["score"] = rating_score(frame["r"])
+    assert frame.loc[3, "score"] == 1 and frame.loc[10, "score"] == 3

@@ -16,7 +16,7 @@ import pandas as pd
 from probstats.dates import parse_partial_date
 from probstats.errors import DataValidationError, Problem, UnknownUnitError
 from probstats.ratings import RATING_DTYPE, rating_score
-from probstats.schema import RAW_TABLES
+from probstats.schema import RAW_TABLES, whole_number_columns
 from probstats.units import UnitIndex
 from probstats.validate import check_references, load_raw_table
 
@@ -109,15 +109,7 @@ def _date_columns(values: pd.Series, name: str) -> dict[str, pd.Series]:
     return {name: start, f"{name}_precision": precision.astype("string")}
 
 
-INT_COLUMNS = (
-    "score",
-    "score_max",
-    "previous_rating_year",
-    "n_recommendations",
-    "cases_inspected",
-    "cases_community",
-    "cases_licence",
-)
+INT_COLUMNS = whole_number_columns("inspections")
 
 
 def tidy_inspections(raw: RawData) -> pd.DataFrame:

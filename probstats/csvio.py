@@ -12,21 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from probstats.ratings import RATING_DTYPE
+from probstats.schema import whole_number_columns
 
 #: Columns holding ratings, dates, whole numbers: everything else is a string or a float.
 RATING_COLUMNS = ("overall_rating", "previous_rating", "previous_overall_rating", "rating")
 DATE_COLUMNS = ("publication_date", "fieldwork_start", "fieldwork_end")
 INT_COLUMNS = (
+    *whole_number_columns("inspections", "case_measures"),
+    # derived columns of the processed tables
     "rating_score",
-    "score",
-    "score_max",
-    "previous_rating_year",
-    "n_recommendations",
-    "cases_inspected",
-    "cases_community",
-    "cases_licence",
-    "n_counted",
-    "n_cases",
     "visit_number",
     "days_since_previous",
     "rating_change",

@@ -186,6 +186,22 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def whole_number_columns(*tables: str) -> tuple[str, ...]:
+    """Names of the whole-number columns (kinds ``int`` and ``year``) of the given raw tables.
+
+    Examples
+    --------
+    >>> whole_number_columns("inspections")[:2]
+    ('score', 'score_max')
+    """
+    seen: dict[str, None] = {}
+    for table in tables:
+        for col in RAW_TABLES[table]:
+            if col.kind in ("int", "year"):
+                seen[col.name] = None
+    return tuple(seen)
+
+
 def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] = RAW_TABLES) -> str:
     """Render the data dictionary of the given tables as Markdown.
 

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from probstats.clean import FEATURE_ID_COLUMNS
 from probstats.errors import ProbstatsError
 from probstats.ratings import RATING_DTYPE, to_rating
 from probstats.style import (
@@ -40,19 +41,7 @@ KEEP_SAFE_OUTCOME = "case_implementation_delivery_keep_safe_pct"
 #: Identifying (non-measure) columns of the features and panel frames.
 ID_COLUMNS = frozenset(
     {
-        "inspection_id",
-        "unit_id",
-        "unit_type",
-        "era",
-        "unit_name",
-        "region",
-        "publication_date",
-        "fieldwork_start",
-        "overall_rating",
-        "rating_score",
-        "score",
-        "score_max",
-        "cases_inspected",
+        *FEATURE_ID_COLUMNS,
         "visit_number",
         "previous_inspection_id",
         "days_since_previous",

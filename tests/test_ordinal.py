@@ -425,6 +425,85 @@ def test_profile_intervals_invert_the_likelihood_ratio_test(sim120):
     np.testing.assert_allclose(tp["conf_low"], ci["conf_low"])
 
 
+# seven inspections: every Inadequate unit has a higher vacancy than every RI unit
+SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
+# seven inspections, three ratings, overlapping: estimable but nearly separated
+NEAR7 = pd.DataFrame({
+    "rating": ["Inadequate", "Requires improvement", "Inadequate", "Good", "Good",
+               "Inadequate", "Requires improvement"],
+    "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6]})
+
+
+def test_profile_interval_under_separation_has_an_infinite_end():
+    res = quiet_fit(SEPARATED7, "rating", ["x"], empty_categories="drop")
+    assert res.separation.kind == "complete"
+    ci = res.profile_conf_int()
+    # the likelihood rises for ever towards -inf (the separating direction) ...
+    assert np.isneginf(ci["conf_low"]).all()
+    # ... and the finite end inverts the LR test against the supremum (log-likelihood 0)
+    x = SEPARATED7["x"].to_numpy()
+    inad = (SEPARATED7["rating"] == "Inadequate").to_numpy()
+
+    def loglik(beta, zeta):  # binary logit in polr's parameterisation
+        eta = zeta - x * beta
+        return np.sum(np.where(inad, special.log_expit(eta), special.log_expit(-eta)))
+
+    crit = stats.chi2.ppf(0.95, 1)
+    b_hi = ci.loc["x", "conf_high"]
+    opt = optimize.minimize_scalar(lambda z: -loglik(b_hi, z), bounds=(-100, 100),
+                                   method="bounded", options={"xatol": 1e-10})
+    assert 2 * opt.fun == pytest.approx(crit, abs=1e-5)
+    z_hi = ci.iloc[1]["conf_high"]
+    opt = optimize.minimize_scalar(lambda b: -loglik(b, z_hi), bounds=(-10, 10),
+                                   method="bounded", options={"xatol": 1e-12})
+    assert 2 * opt.fun == pytest.approx(crit, abs=1e-5)
+    # the drifting estimate lies inside, far from the finite end
+    assert res.params["x"] < b_hi < 0
+    tp = res.tidy(conf_method="profile")
+    np.testing.assert_array_equal(tp["conf_low"], ci["conf_low"])
+    np.testing.assert_allclose(tp["conf_high"], ci["conf_high"])
+
+
+def test_profile_interval_on_seven_near_separated_rows_is_deterministic():
+    fits = [quiet_fit(NEAR7, "rating", ["x"], empty_categories="drop") for _ in range(2)]
+    res = fits[0]
+    assert res.separation is None
+    ci = res.profile_conf_int()  # used to raise "f(a) and f(b) must have different signs"
+    assert np.isfinite(ci.to_numpy()).all()
+    pd.testing.assert_frame_equal(ci, fits[1].profile_conf_int())
+    crit = stats.chi2.ppf(0.95, 1)
+    lik = res.model._lik
+    hat = res.params.to_numpy()
+    for j, term in enumerate(res.params.index):
+        for end in ("conf_low", "conf_high"):
+            v = ci.loc[term, end]
+            assert (v < hat[j]) if end == "conf_low" else (v > hat[j])
+            free = np.arange(hat.size) != j
+            # independent optimiser from several starts for the constrained maximum
+            best = np.inf
+            for shift in (0.0, 1.0, -1.0):
+                th0 = hat.copy()
+                th0[j] = v
+                if j == 0:
+                    th0[1:] += v * NEAR7["x"].mean() - hat[0] * NEAR7["x"].mean() + shift
+                else:
+                    th0[1:] += v - hat[j] + shift
+
+                def negll(other, v=v, j=j, free=free):
+                    th = hat.copy()
+                    th[free] = other
+                    th[j] = v
+                    out = -lik.loglike(th)
+                    return out if np.isfinite(out) else 1e10
+
+                opt = optimize.minimize(negll, th0[free], method="Nelder-Mead",
+                                        options={"xatol": 1e-10, "fatol": 1e-12,
+                                                 "maxiter": 20000, "maxfev": 40000})
+                best = min(best, opt.fun)
+            assert 2 * (res.llf + best) == pytest.approx(crit, abs=1e-4)
+
+
 # --------------------------------------------------------------------------- prediction
 
 

@@ -174,3 +174,96 @@ def test_ordinal_engine_scenario_inadequate_and_bootstrap(ordinal_fit):
     boot = bootstrap_model(ordinal_fit, n_resamples=200, seed=1, progress=False)
     b = scenario(ordinal_fit, {"vac": (30, 10)}, method="bootstrap", bootstrap=boot)
     assert_allclose(b["std_error"], d["std_error"].iloc[:4], rtol=0.25, atol=0.005)
+
+
+# ---------------------------------------------------------------- separated and near-separated
+
+SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
+NEAR7 = pd.DataFrame({
+    "rating": ["Inadequate", "Requires improvement", "Inadequate", "Good", "Good",
+               "Inadequate", "Requires improvement"],
+    "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6]})
+
+
+def _quiet_ordinal(df):
+    from probstats.models.ordinal import fit_ordinal
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit_ordinal(df, "rating", ["x"], empty_categories="drop")
+
+
+def test_separated_fits_are_refused_not_given_point_intervals():
+    res = _quiet_ordinal(SEPARATED7)
+    assert res.separation.kind == "complete"
+    with pytest.raises(ModelSpecificationError, match="separated fit.*Complete separation: x"):
+        predict_curve(res, "x", [10.0, 40.0])
+    with pytest.raises(ModelSpecificationError, match="separated fit"):
+        scenario(res, {"x": (40.0, 10.0)}, method="simulation", n_draws=50, seed=1)
+    # statsmodels never flags separation; the exact check does
+    y = pd.Series(pd.Categorical(SEPARATED7["rating"], ordered=True,
+                                 categories=["Inadequate", "Requires improvement"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        om = OrderedModel(y, SEPARATED7[["x"]], distr="logit").fit(method="bfgs", disp=False)
+    with pytest.raises(ModelSpecificationError, match="separation"):
+        predict_curve(om, "x", [10.0])
+
+
+def test_near_separated_shift_interval_stays_in_range_and_includes_zero():
+    res = _quiet_ordinal(NEAR7)
+    assert res.separation is None
+    d = scenario(res, {"x": (45.0, 5.0)}).set_index("category")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # crossing cut-points in draws: tested below
+        s = scenario(res, {"x": (45.0, 5.0)}, method="simulation", n_draws=4000, seed=1,
+                     ).set_index("category")
+    assert (d["conf_low"] >= -1).all() and (d["conf_high"] <= 1).all()
+    assert ((d["conf_low"] <= d["shift"]) & (d["shift"] <= d["conf_high"])).all()
+    # a symmetric delta-method interval on the probability scale gave (-1.08, -0.88) for
+    # Inadequate: outside -1..1 and excluding zero although 7 rows cannot rule it out;
+    # simulating the parameters shows the shift interval reaching far past zero
+    assert d.loc["Inadequate", "conf_low"] < 0 < d.loc["Inadequate", "conf_high"]
+    assert s.loc["Inadequate", "conf_low"] < 0 < s.loc["Inadequate", "conf_high"]
+    # and the scenario bands are logit-scale delta-method bands, within 0-1
+    for col in ("from_low", "from_high", "to_low", "to_high"):
+        assert d[col].between(0, 1).all()
+
+
+def test_mover_shift_interval_matches_simulation_when_well_determined(ordinal_fit):
+    d = scenario(ordinal_fit, {"vac": (30, 10)})
+    s = scenario(ordinal_fit, {"vac": (30, 10)}, method="simulation", n_draws=8000, seed=4)
+    assert_allclose(d[["conf_low", "conf_high"]], s[["conf_low", "conf_high"]], atol=0.01)
+
+
+def test_simulated_probability_intervals_stay_within_zero_one():
+    from probstats.models.predict import InvalidDrawsWarning
+
+    res = _quiet_ordinal(NEAR7)
+    # cut-points 7 apart with standard errors near 20: many draws cross, and a crossed
+    # pair gives a negative middle-category probability
+    with pytest.warns(InvalidDrawsWarning, match=r"of 2000 simulation draws give"):
+        curve = predict_curve(res, "x", [5.0, 25.0, 45.0], method="simulation",
+                              n_draws=2000, seed=1)
+    assert curve["conf_low"].between(0, 1).all() and curve["conf_high"].between(0, 1).all()
+    mid = curve[curve["category"] == "Requires improvement"]
+    assert (mid["conf_low"] == 0).any()
+
+
+def test_bootstrap_with_too_many_failures_gives_no_scenario_intervals(binomial_fit):
+    from probstats.models.resampling import BootstrapFailureWarning
+
+    calls = {"n": 0}
+    fn = binomial_fit.refit_fn()
+
+    def flaky(d):
+        calls["n"] += 1
+        if calls["n"] > 1 and calls["n"] % 3 == 0:
+            raise RuntimeError("separated")
+        return fn(d)
+
+    with pytest.warns(BootstrapFailureWarning, match="more than the 10% allowed"):
+        boot = bootstrap(binomial_fit.data, flaky, n_resamples=30, seed=3, progress=False)
+    with pytest.raises(ModelSpecificationError, match="replicates cannot give intervals"):
+        scenario(binomial_fit, {"vac": (30, 10)}, method="bootstrap", bootstrap=boot)

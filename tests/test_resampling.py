@@ -277,3 +277,97 @@ def test_ordinal_engine_cluster_bootstrap_and_permutation():
     perm = permutation_test(res.data, fn, "vac", n_permutations=199, seed=3, pivotal=False,
                             progress=False)
     assert perm.p_value < 0.05 and not perm.exact
+
+
+# ---------------------------------------------------------------- failures and separation
+
+SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
+# twelve inspections, overlapping in the middle: estimable, but about 30% of resamples
+# are separated
+NEAR12 = pd.DataFrame({
+    "rating": ["Requires improvement"] * 5 + ["Inadequate", "Requires improvement",
+                                              "Inadequate", "Requires improvement",
+                                              "Inadequate", "Inadequate", "Inadequate"],
+    "x": [5.0, 8, 12, 15, 18, 22, 25, 28, 31, 34, 38, 42]})
+
+
+def _quiet_ordinal(df):
+    from probstats.models.ordinal import fit_ordinal
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit_ordinal(df, "rating", ["x"], empty_categories="drop")
+
+
+def test_failed_permutations_count_as_extreme():
+    df = pd.DataFrame({"x": [0, 0, 0, 1, 1, 1], "y": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+
+    def diff(d):
+        return d.loc[d.x == 1, "y"].mean() - d.loc[d.x == 0, "y"].mean()
+
+    def fails_when_extreme(d):
+        # like a refit that fails when the permuted column separates the outcome
+        if d is not df and abs(diff(d)) >= 3 - 1e-9:
+            raise RuntimeError("separated")
+        return pd.Series({"x": diff(d)})
+
+    with pytest.warns(BootstrapFailureWarning, match="72 of 720 permutation refits failed"):
+        res = permutation_test(df, fails_when_extreme, "x", progress=False)
+    # exact reference: 2 of the 20 splits of six values into halves are as extreme
+    assert res.exact and res.p_value == pytest.approx(2 / 20)
+    assert res.n_failed == 72 and res.n_permutations == 720 and len(res.failures) == 72
+    assert res.tidy()["n_failed"].iloc[0] == 72
+    # Monte Carlo: (1 + hits + failures) / (1 + B), failures included in B; only the
+    # failing permutations are as extreme as the observed one here
+    with pytest.warns(BootstrapFailureWarning, match="counted as at least as extreme"):
+        mc = permutation_test(df, fails_when_extreme, "x", exact=False, n_permutations=400,
+                              seed=1, progress=False)
+    assert 0.05 < mc.n_failed / 400 < 0.15
+    assert mc.p_value == pytest.approx((1 + mc.n_failed) / 401)
+
+
+def test_permutation_refuses_when_observed_statistic_is_undefined():
+    res = _quiet_ordinal(SEPARATED7)
+    fn = res.refit_fn(terms="coefficients", on_separation="nan")
+    with pytest.raises(ModelSpecificationError, match="observed statistic for 'x' is nan"):
+        permutation_test(res.data, fn, "x", pivotal=False, progress=False)
+    strict = res.refit_fn(terms="coefficients")
+    with pytest.raises(ModelSpecificationError, match="cannot be computed.*separated"):
+        permutation_test(res.data, strict, "x", pivotal=False, progress=False)
+
+
+def test_bootstrap_model_refuses_a_separated_full_data_fit():
+    res = _quiet_ordinal(SEPARATED7)
+    with pytest.raises(ModelSpecificationError,
+                       match="full-data fit is separated.*Complete separation: x"):
+        bootstrap_model(res, n_resamples=20, seed=1, progress=False)
+
+
+def test_bootstrap_with_many_failed_resamples_reports_no_intervals():
+    res = _quiet_ordinal(NEAR12)
+    assert res.separation is None
+    with pytest.warns(BootstrapFailureWarning, match=r"61 of 200 .*\(30%, more than the 10%"):
+        boot = bootstrap_model(res, n_resamples=200, seed=1, progress=False)
+    assert boot.too_many_failures and boot.failed_share == pytest.approx(61 / 200)
+    assert boot.failures["error"].str.contains("separated").all()
+    tidy = boot.tidy()
+    assert_allclose(tidy["estimate"], res.params.to_numpy())
+    for col in ("std_error", "p_value", "conf_low", "conf_high", "bias"):
+        assert tidy[col].isna().all(), col
+    assert boot.conf_int("basic")[["conf_low", "conf_high"]].isna().all(axis=None)
+    assert not boot.glance()["intervals_reported"].iloc[0]
+
+
+def test_failure_threshold_is_a_parameter():
+    res = _quiet_ordinal(NEAR12)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lax = bootstrap_model(res, n_resamples=200, seed=1, progress=False,
+                              max_failed_share=0.5)
+    assert not lax.too_many_failures and lax.n_failed == 61
+    assert any("Intervals use the 139 successful refits" in str(w.message) for w in caught)
+    ci = lax.conf_int().set_index("term")
+    assert np.isfinite(ci.to_numpy()).all()
+    with pytest.raises(ModelSpecificationError, match="max_failed_share"):
+        bootstrap_model(res, n_resamples=20, max_failed_share=1.5)

@@ -438,3 +438,37 @@ class CumulativeLink:
         upper[ra] = t[: ra.size] > 0.5
         lower[rb] = t[ra.size :] > 0.5
         return res.x[:q] / scale, upper, lower
+
+    def unbounded_along(self, j: int, sign: int, tol: float = 1e-7) -> bool:
+        """Whether the profile likelihood of parameter ``j`` never falls towards ``sign * inf``.
+
+        The log-likelihood is concave with a finite supremum, so its profile in
+        ``theta_j`` is monotone towards ``sign * inf`` and tends to the supremum exactly
+        when some direction of non-decrease (a separating direction, see
+        :meth:`separating_direction`, possibly moving no row strictly) has
+        ``sign * d_j > 0``. Along any other direction some row's log-probability
+        falls without bound. Decided by one linear programme, so the answer does not
+        depend on how far a numerical search happens to reach.
+        """
+        if self.nominal:
+            raise NotImplementedError("profile bounds are for proportional-odds models")
+        n, q = self.A.shape
+        p = q - (self.n_levels - 1)
+        scale = np.ones(q)
+        if p:
+            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
+        A = self.A / scale
+        B = self.B / scale
+        ra = np.isfinite(self.off_a)
+        rb = np.isfinite(self.off_b)
+        J = self.n_levels - 1
+        order = np.zeros((max(J - 1, 0), q))
+        for k in range(J - 1):
+            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
+        A_ub = np.vstack([-A[ra], B[rb], order])
+        c = np.zeros(q)
+        c[j] = -float(np.sign(sign))
+        res = optimize.linprog(
+            c, A_ub=A_ub, b_ub=np.zeros(A_ub.shape[0]), bounds=[(-1, 1)] * q, method="highs"
+        )
+        return bool(res.status == 0 and -res.fun > tol)

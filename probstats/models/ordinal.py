@@ -78,6 +78,7 @@ __all__ = [
     "fit_ordinal_arrays",
     "fit_ordinal_formula",
     "ordinal_separation",
+    "separation_message",
 ]
 
 Link = Literal["logit", "probit"]
@@ -347,6 +348,51 @@ def ordinal_separation(
     if d is None:
         return None
     return _describe_separation(d, y, X, list(ycat.cat.categories), levels, kept)
+
+
+def separation_message(result) -> str | None:
+    """Why a fitted model's estimates do not exist (separation), or ``None``.
+
+    Reads :attr:`OrdinalResult.separation` (or any result with a ``separation``
+    attribute whose ``kind`` is not ``"none"``); statsmodels ``OrderedModel`` results,
+    which never report separation, are checked exactly from their data. Used to refuse
+    predictions and resampling that would otherwise report intervals around an
+    estimate that drifts towards infinity.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Good"] * 3,
+    ...                    "x": [5.0, 6, 7, 1, 2, 3]})
+    >>> res = fit_ordinal(df, "rating", ["x"], empty_categories="drop", warn=False)
+    >>> separation_message(res).startswith("Complete separation")
+    True
+    >>> separation_message(_example()) is None
+    True
+    """
+    sep = getattr(result, "separation", None)
+    if sep is True:
+        return "the fit is separated: the maximum-likelihood estimate does not exist"
+    if sep is not None and sep is not False:
+        kind = getattr(sep, "kind", None)
+        if kind in (None, "none"):
+            return None
+        return str(getattr(sep, "message", f"{kind} separation"))
+    model = getattr(result, "model", None)
+    if model is not None and type(model).__name__ == "OrderedModel":
+        try:
+            lik = CumulativeLink(
+                np.asarray(model.endog, dtype=np.intp),
+                np.asarray(model.exog, dtype=float),
+                int(model.k_levels),
+            )
+            if lik.separating_direction() is not None:
+                return (
+                    "(quasi-)complete separation: the predictors separate the outcome "
+                    "categories and the maximum-likelihood estimate does not exist"
+                )
+        except (ValueError, NotImplementedError):
+            return None
+    return None
 
 
 # --------------------------------------------------------------------------- statsmodels
@@ -657,6 +703,34 @@ def _fit_collapsed(y, X, K, present, link, start, on_separation, max_iter) -> np
     return out
 
 
+def _first_crossing(root, inner: float, outer: float) -> float | None:
+    """A point between ``inner`` (root < 0) and ``outer`` (NaN) where root >= 0, if any."""
+    for _ in range(60):
+        mid = 0.5 * (inner + outer)
+        r = root(mid)
+        if np.isnan(r):
+            outer = mid
+        elif r >= 0:
+            return mid
+        else:
+            inner = mid
+    return None
+
+
+def _bisect_crossing(root, inner: float, outer: float) -> float:
+    """Bisection for root = 0 that treats NaN (no computable profile) as beyond it."""
+    for _ in range(200):
+        mid = 0.5 * (inner + outer)
+        if abs(outer - inner) <= 1e-10 + 1e-12 * abs(mid):
+            break
+        r = root(mid)
+        if np.isnan(r) or r >= 0:
+            outer = mid
+        else:
+            inner = mid
+    return float(0.5 * (inner + outer))
+
+
 # --------------------------------------------------------------------------- result
 
 
@@ -797,6 +871,13 @@ class OrdinalResult:
     ) -> pd.DataFrame:
         """Profile-likelihood confidence intervals (see :meth:`conf_int`).
 
+        Each end is where the signed root of the likelihood-ratio statistic, with the
+        other parameters re-maximised, reaches the normal quantile. An end is
+        ``-inf`` or ``inf`` when the profile likelihood never falls by the chi-square
+        cut-off on that side, which is decided exactly by a linear programme (under
+        separation the parameters involved have such an end). Under separation the
+        log-likelihood is measured from its supremum, not from the drifting iterate.
+
         Examples
         --------
         >>> from probstats.models.ordinal import _example
@@ -824,46 +905,93 @@ class OrdinalResult:
             rows.append(self._profile_cache[key])
         return pd.DataFrame(rows, index=terms, columns=["conf_low", "conf_high"])
 
+    def _loglik_sup(self) -> float:
+        """Supremum of the log-likelihood (the fitted value unless Newton stopped early)."""
+        if "sup" not in self._profile_cache:
+            sup = self.llf
+            if not self.converged:
+                # under separation the iterate drifts while the log-likelihood creeps up
+                # to its supremum; push further so deviances are measured from there
+                try:
+                    sol = self._lik.newton(self._theta, max_iter=500, final_derivatives=False)
+                    sup = max(sup, float(sol.loglik))
+                except FloatingPointError:
+                    pass
+            self._profile_cache["sup"] = sup
+        return self._profile_cache["sup"]
+
     def _profile_end(self, j: int, z: float, direction: int) -> float:
         lik = self._lik
-        hat = self.params.to_numpy()
-        llmax = self.llf
+        if lik.unbounded_along(j, direction):
+            return float(direction * np.inf)
+        hat = np.array(self._theta, dtype=float)
+        llmax = self._loglik_sup()
         free = np.ones(hat.size, dtype=bool)
         free[j] = False
         p = len(self.coef_names)
-        warm = hat.copy()
+        null = lik.start()
+        xbar = lik.X.mean(0) if p else np.zeros(0)
+
+        def starts(v: float) -> list[np.ndarray]:
+            # fixed starting points: the profile must be a function of v alone, or a
+            # root finder can see both signs at one point (no state between calls).
+            # First the point with theta_j = v on the line from the null model through
+            # the estimate: under separation that line is the separating direction, and
+            # Newton's method stalls from starts where some rows are saturated
+            out = []
+            if hat[j] != null[j]:
+                out.append(null + (v - null[j]) / (hat[j] - null[j]) * (hat - null))
+            from_hat = hat.copy()
+            from_hat[j] = v
+            from_null = null.copy()
+            from_null[j] = v
+            if j >= p:
+                # keep the cut-points ordered: shift the others with this one
+                if not np.all(np.diff(from_hat[p:]) > 0):
+                    from_hat[p:] = hat[p:] + (v - hat[j])
+                from_null[p:] = null[p:] + (v - null[j])
+            else:
+                # centre the linear predictor so that large v keeps every row possible
+                from_null[p:] = null[p:] + v * xbar[j]
+            return [*out, from_hat, from_null]
 
         def root(v: float) -> float:
-            """Signed root deviance minus z; NaN when v is numerically out of reach."""
-            nonlocal warm
-            for base in (warm, lik.start()):
-                start = base.copy()
-                start[j] = v
-                if j >= p and not np.all(np.diff(start[p:]) > 0):
-                    # keep the cut-points ordered: shift the others with this one
-                    start[p:] = hat[p:] + (v - hat[j])
+            """Signed root deviance minus z; NaN when no start gives every row a chance."""
+            best = -np.inf
+            for start in starts(v):
                 try:
                     sol = lik.newton(start, free=free, max_iter=200, final_derivatives=False)
                 except FloatingPointError:
                     continue
-                warm = sol.params
-                dev = max(2 * (llmax - sol.loglik), 0.0)
-                return float(np.sqrt(dev)) - z
-            return np.nan
+                # the maximum over fixed starts: a start where Newton stalls gives a
+                # low value that must not be mistaken for the profile
+                best = max(best, float(sol.loglik))
+            if not np.isfinite(best):
+                return np.nan
+            return float(np.sqrt(max(2 * (llmax - best), 0.0))) - z
 
         se = float(self.bse.iloc[j])
         step = se if np.isfinite(se) and 0 < se < 10 * (1 + abs(hat[j])) else 1.0
-        lo_v = hat[j]
-        for k in range(12):
+        inner = hat[j]
+        for k in range(60):
             v = hat[j] + direction * step * 2.0**k
             r = root(v)
             if np.isnan(r):
-                # so far out that probabilities underflow before the deviance reached
-                # the critical value: the likelihood is flat that way (separation)
-                break
+                # the likelihood is numerically zero from every start: far beyond the
+                # cut-off on this (bounded) side; narrow down to a computable point
+                v = _first_crossing(root, inner, v)
+                if v is None:
+                    break
+                r = 0.0
             if r >= 0:
-                return float(optimize.brentq(root, lo_v, v, xtol=1e-10, rtol=1e-12))
-            lo_v = v
+                lo, hi = sorted((inner, v))
+                try:
+                    return float(optimize.brentq(root, lo, hi, xtol=1e-10, rtol=1e-12))
+                except (ValueError, RuntimeError):  # NaN inside the bracket
+                    return _bisect_crossing(root, inner, v)
+            inner = v
+        # the end could not be located numerically: report it as unbounded rather
+        # than as a finite number the likelihood does not support
         return float(direction * np.inf)
 
     # ----------------------------------------------------------- tables

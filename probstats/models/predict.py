@@ -11,12 +11,23 @@ which :class:`~probstats.models.binomial.BinomialResult` and the ordinal engine'
 do, and with statsmodels ``OrderedModel`` results directly.
 
 Uncertainty: ``method="delta"`` (default) applies the delta method on the logit scale of
-each probability, so bands stay inside 0-1 (for a shift between scenarios, on the
-probability scale); ``"simulation"`` draws parameters from their estimated normal
-distribution; ``"bootstrap"`` reuses the replicates of a
-:class:`~probstats.models.resampling.BootstrapResult` (percentile intervals). The
-reference distribution is ``t`` when the model reports ``df_inference`` (cluster-robust
-and quasi fits), otherwise normal.
+each probability, so bands stay inside 0-1; the interval of a shift between scenarios
+is built from the two scenario bands by the method of variance estimates recovery
+(MOVER, Zou and Donner 2008, with the delta-method correlation of the two
+probabilities), so it stays inside -1 to 1 and inherits the asymmetry of bands near 0
+or 1. ``"simulation"`` draws parameters from their estimated normal distribution;
+``"bootstrap"`` reuses the replicates of a
+:class:`~probstats.models.resampling.BootstrapResult` (percentile intervals). Draws
+whose probabilities leave 0-1 (crossing cut-points of an ordinal model) are counted in
+a warning and the intervals are clipped to 0-1 (-1 to 1 for shifts). The reference
+distribution is ``t`` when the model reports ``df_inference`` (cluster-robust and quasi
+fits), otherwise normal.
+
+Separated fits (complete or quasi-complete separation: the maximum-likelihood estimate
+does not exist) are refused with a :class:`~probstats.errors.ModelSpecificationError`:
+their fitted probabilities are 0 or 1 at a drifting estimate and any band around them
+would collapse to a point. The ordinal engine's result reports separation itself;
+statsmodels ``OrderedModel`` results are checked exactly.
 
 A scenario is a model-based contrast between two covariate values, not a forecast of
 what a policy would cause.
@@ -24,6 +35,7 @@ what a policy would cause.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,13 +44,29 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from probstats.errors import ModelSpecificationError
+from probstats.errors import ModelSpecificationError, ProbstatsWarning
 from probstats.models.binomial import check_literal
+from probstats.models.ordinal import separation_message
 
-__all__ = ["predict_curve", "scenario", "typical_values", "Method"]
+__all__ = ["predict_curve", "scenario", "typical_values", "Method", "InvalidDrawsWarning"]
 
 Method = Literal["delta", "simulation", "bootstrap"]
 Typical = Literal["mean", "median"]
+
+
+class InvalidDrawsWarning(ProbstatsWarning):
+    """Some simulated or bootstrap parameter draws give probabilities outside 0-1."""
+
+
+def _refuse_separated(result, what: str) -> None:
+    msg = separation_message(result)
+    if msg is not None:
+        raise ModelSpecificationError(
+            f"cannot give {what} with intervals for a separated fit: some of its fitted "
+            "probabilities are 0 or 1 at an estimate that drifts towards infinity and its "
+            "standard errors are meaningless, so intervals would collapse to a point (or, "
+            f"for a shift, exclude zero for no reason). {msg}"
+        )
 
 
 @dataclass
@@ -157,6 +185,11 @@ def _draws(ad: _Adapter, method: str, bootstrap, n_draws: int, seed) -> np.ndarr
         return rng.multivariate_normal(ad.params.to_numpy(), ad.cov, size=n_draws, method="eigh")
     if bootstrap is None:
         raise ModelSpecificationError("method='bootstrap' needs bootstrap=<BootstrapResult>")
+    if getattr(bootstrap, "too_many_failures", False):
+        # the survivors are the least extreme resamples: their spread is too narrow
+        raise ModelSpecificationError(
+            "the bootstrap's replicates cannot give intervals: " + bootstrap.failure_message()
+        )
     reps = bootstrap.replicates
     missing = [t for t in ad.params.index if t not in reps.columns]
     reps = reps.reindex(columns=ad.params.index)
@@ -165,39 +198,105 @@ def _draws(ad: _Adapter, method: str, bootstrap, n_draws: int, seed) -> np.ndarr
     return reps.to_numpy(dtype=float)
 
 
-def _intervals(ad, fun, method, conf_level, scale, bootstrap, n_draws, seed):
-    """Point values and intervals of fun(params) (a flat vector)."""
-    est = fun(ad.params.to_numpy())
-    if method == "delta":
-        if not np.all(np.isfinite(ad.cov)):
-            raise ModelSpecificationError("the model has no usable covariance matrix")
-        if scale == "logit":
+def _delta_se(ad, g) -> tuple[np.ndarray, np.ndarray]:
+    J = _jacobian(g, ad.params.to_numpy())
+    return J, np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, ad.cov, J), 0))
 
-            def g(p):
-                return special.logit(np.clip(fun(p), 1e-12, 1 - 1e-12))
-        else:
-            g = fun
-        J = _jacobian(g, ad.params.to_numpy())
-        se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, ad.cov, J), 0))
-        q = (
-            stats.t.ppf(0.5 + conf_level / 2, ad.df)
-            if ad.df
-            else stats.norm.ppf(0.5 + conf_level / 2)
-        )
-        centre = g(ad.params.to_numpy())
-        lo, hi = centre - q * se, centre + q * se
-        if scale == "logit":
-            lo, hi = special.expit(lo), special.expit(hi)
-        return est, lo, hi, se
+
+def _quantile(ad, conf_level: float) -> float:
+    if ad.df:
+        return float(stats.t.ppf(0.5 + conf_level / 2, ad.df))
+    return float(stats.norm.ppf(0.5 + conf_level / 2))
+
+
+def _check_cov(ad) -> None:
+    if not np.all(np.isfinite(ad.cov)):
+        raise ModelSpecificationError("the model has no usable covariance matrix")
+
+
+def _logit_band(ad, fun, conf_level):
+    """Delta-method band of probabilities on the logit scale, back-transformed."""
+    _check_cov(ad)
+
+    def g(p):
+        return special.logit(np.clip(fun(p), 1e-12, 1 - 1e-12))
+
+    _, se = _delta_se(ad, g)
+    q = _quantile(ad, conf_level)
+    centre = g(ad.params.to_numpy())
+    return special.expit(centre - q * se), special.expit(centre + q * se), se
+
+
+def _simulated(ad, fun, method, conf_level, bounds, bootstrap, n_draws, seed, what):
+    """Quantile intervals of fun over parameter draws, kept within ``bounds``."""
     draws = _draws(ad, method, bootstrap, n_draws, seed)
     vals = np.array([fun(d) for d in draws])
+    lo_b, hi_b = bounds
+    eps = 1e-10
+    outside = np.any((vals < lo_b - eps) | (vals > hi_b + eps), axis=1)
+    if outside.any():
+        warnings.warn(
+            f"{int(outside.sum())} of {len(vals)} {method} draws give {what} outside "
+            f"{lo_b:g} to {hi_b:g} (e.g. crossing cut-points): the normal approximation "
+            "to the estimates is poor here; intervals are clipped to that range",
+            InvalidDrawsWarning,
+            stacklevel=4,
+        )
     a = (1 - conf_level) / 2
-    return (
-        est,
-        np.nanquantile(vals, a, axis=0),
-        np.nanquantile(vals, 1 - a, axis=0),
-        np.nanstd(vals, axis=0, ddof=1),
+    low = np.clip(np.nanquantile(vals, a, axis=0), lo_b, hi_b)
+    high = np.clip(np.nanquantile(vals, 1 - a, axis=0), lo_b, hi_b)
+    return low, high, np.nanstd(vals, axis=0, ddof=1)
+
+
+def _intervals(ad, fun, method, conf_level, bootstrap, n_draws, seed):
+    """Point values and intervals of probabilities fun(params) (a flat vector)."""
+    est = fun(ad.params.to_numpy())
+    if method == "delta":
+        lo, hi, se = _logit_band(ad, fun, conf_level)
+        return est, lo, hi, se
+    lo, hi, se = _simulated(
+        ad, fun, method, conf_level, (0.0, 1.0), bootstrap, n_draws, seed, "probabilities"
     )
+    return est, lo, hi, se
+
+
+def _shift_intervals(ad, pair, method, conf_level, bootstrap, n_draws, seed):
+    """Shift ``to - from`` of ``pair(params) = (from, to)`` with intervals in -1..1.
+
+    ``delta``: MOVER from the two logit-scale bands, using the delta-method
+    correlation of the two probabilities (both come from the same estimates);
+    otherwise quantiles of the simulated or bootstrap differences.
+    """
+
+    def shift(par):
+        f, t = pair(par)
+        return t - f
+
+    est = shift(ad.params.to_numpy())
+    if method != "delta":
+        lo, hi, se = _simulated(
+            ad, shift, method, conf_level, (-1.0, 1.0), bootstrap, n_draws, seed, "shifts"
+        )
+        return est, lo, hi, se
+    _check_cov(ad)
+    p_from, p_to = pair(ad.params.to_numpy())
+    C = p_from.size
+    lo_b, hi_b, _ = _logit_band(ad, lambda par: np.concatenate(pair(par)), conf_level)
+    J, _ = _delta_se(ad, lambda par: np.concatenate(pair(par)))
+    V = J @ ad.cov @ J.T
+    var_f, var_t = np.diag(V)[:C], np.diag(V)[C:]
+    cov_ft = np.diag(V[:C, C:])
+    se = np.sqrt(np.maximum(var_f + var_t - 2 * cov_ft, 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(var_f * var_t > 0, cov_ft / np.sqrt(var_f * var_t), 0.0)
+    r = np.clip(r, -1.0, 1.0)
+    l_f, u_f, l_t, u_t = lo_b[:C], hi_b[:C], lo_b[C:], hi_b[C:]
+    # MOVER for a difference of correlated estimates (Zou and Donner 2008)
+    down_t, up_f = p_to - l_t, u_f - p_from
+    up_t, down_f = u_t - p_to, p_from - l_f
+    low = est - np.sqrt(np.maximum(down_t**2 + up_f**2 - 2 * r * down_t * up_f, 0))
+    high = est + np.sqrt(np.maximum(up_t**2 + down_f**2 - 2 * r * up_t * down_f, 0))
+    return est, np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0), se
 
 
 def _grid(ad: _Adapter, at: Mapping | None, typical: Typical, base_data) -> dict:
@@ -274,7 +373,14 @@ def predict_curve(
     -------
     pandas.DataFrame
         Long: ``<predictor>, category, probability, std_error, conf_low, conf_high`` (the
-        standard error is on the logit scale for ``delta``).
+        standard error is on the logit scale for ``delta``; the bands lie within 0-1).
+
+    Raises
+    ------
+    ModelSpecificationError
+        The fit is separated: its probabilities are 0 or 1 at an estimate that does not
+        exist, so no honest band can be drawn. Merge categories, coarsen or drop the
+        predictor, or use a penalised fit.
 
     Examples
     --------
@@ -289,6 +395,7 @@ def predict_curve(
     True
     """
     check_literal(method, Method, "method")
+    _refuse_separated(result, "predicted probabilities")
     ad = _adapt(result)
     base = data if data is not None else ad.data
     if values is None:
@@ -305,7 +412,7 @@ def predict_curve(
     def fun(par):
         return (ad.prob_fn(par, newdata) @ E).ravel()
 
-    est, lo_, hi_, se = _intervals(ad, fun, method, conf_level, "logit", bootstrap, n_draws, seed)
+    est, lo_, hi_, se = _intervals(ad, fun, method, conf_level, bootstrap, n_draws, seed)
     V, C = len(values), len(names)
     return (
         pd.DataFrame(
@@ -355,9 +462,15 @@ def scenario(
     -------
     pandas.DataFrame
         One row per category / event: ``category, prob_from, prob_to, shift``
-        (to minus from), ``std_error`` (of the shift), ``conf_low, conf_high`` (of the
-        shift), and the intervals of each scenario probability (``from_low``,
-        ``from_high``, ``to_low``, ``to_high``).
+        (to minus from), ``std_error`` (of the shift, delta method or simulation SD),
+        ``conf_low, conf_high`` (of the shift; within -1 to 1: MOVER for ``delta``,
+        quantiles of the differences otherwise), and the intervals of each scenario
+        probability (``from_low``, ``from_high``, ``to_low``, ``to_high``; within 0-1).
+
+    Raises
+    ------
+    ModelSpecificationError
+        The fit is separated (see the module docstring), or the arguments are invalid.
 
     Examples
     --------
@@ -374,6 +487,7 @@ def scenario(
     check_literal(method, Method, "method")
     if not changes:
         raise ModelSpecificationError("changes must name at least one predictor")
+    _refuse_separated(result, "scenario probabilities and shifts")
     ad = _adapt(result)
     base = data if data is not None else ad.data
     fixed = _grid(ad, at, typical, base)
@@ -390,19 +504,13 @@ def scenario(
     def both(par):
         return ad.prob_fn(par, newdata) @ E  # 2 x C
 
-    def shift(par):
-        p = both(par)
-        return p[1] - p[0]
-
     def levels(par):
         return both(par).ravel()
 
-    s_est, s_lo, s_hi, s_se = _intervals(
-        ad, shift, method, conf_level, "identity", bootstrap, n_draws, seed
+    s_est, s_lo, s_hi, s_se = _shift_intervals(
+        ad, both, method, conf_level, bootstrap, n_draws, seed
     )
-    p_est, p_lo, p_hi, _ = _intervals(
-        ad, levels, method, conf_level, "logit", bootstrap, n_draws, seed
-    )
+    p_est, p_lo, p_hi, _ = _intervals(ad, levels, method, conf_level, bootstrap, n_draws, seed)
     C = len(names)
     return pd.DataFrame(
         {

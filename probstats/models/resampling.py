@@ -9,8 +9,19 @@ Resampling is reproducible: pass an integer seed or a ``numpy.random.Generator``
 resampling indices are drawn before any refit, so a failing refit cannot shift the
 random stream. Failed refits (exceptions, non-finite estimates, terms that cannot be
 estimated in a resample) are counted and reported, never silently dropped; a
-:class:`BootstrapFailureWarning` is emitted when any occur. A long run shows a tqdm
-progress bar on a terminal.
+:class:`BootstrapFailureWarning` is emitted when any occur. Failures are rarely random
+(a resample that separates the outcome fails, and those are the resamples with the most
+extreme estimates), so:
+
+* a bootstrap whose share of failed resamples exceeds ``max_failed_share`` (default
+  10%) reports NaN intervals, standard errors and p-values rather than intervals from
+  the survivors, which would be too narrow;
+* a permutation test counts a failed refit as at least as extreme as the observed
+  statistic (a conservative p-value), and refuses to run when the observed statistic
+  itself cannot be computed;
+* :func:`bootstrap_model` refuses a model whose full-data fit is separated.
+
+A long run shows a tqdm progress bar on a terminal.
 
 With 12 regions the region-cluster bootstrap has few distinct resamples and is itself
 approximate; treat its intervals as a check on the cluster-robust ones, not as exact.
@@ -33,10 +44,12 @@ from tqdm.auto import tqdm
 
 from probstats.errors import ModelSpecificationError, ProbstatsWarning
 from probstats.models.binomial import check_literal
+from probstats.models.ordinal import separation_message
 
 __all__ = [
     "BootstrapFailureWarning",
     "BootstrapResult",
+    "MAX_FAILED_SHARE",
     "PermutationResult",
     "CIMethod",
     "bootstrap",
@@ -51,8 +64,12 @@ Alternative = Literal["two-sided", "greater", "less"]
 FitFn = Callable[[pd.DataFrame], "pd.Series | pd.DataFrame"]
 
 
+#: Default largest share of failed resamples for which bootstrap intervals are reported.
+MAX_FAILED_SHARE = 0.10
+
+
 class BootstrapFailureWarning(ProbstatsWarning):
-    """Some resampled refits failed; intervals use the successful ones only."""
+    """Some resampled or permuted refits failed (the message says how many and why)."""
 
 
 def _call(fit_fn: FitFn, data: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
@@ -126,6 +143,9 @@ class BootstrapResult:
         Count of warning messages raised inside refits (by category and first line).
     kind
         ``"case"`` or ``"cluster"``.
+    max_failed_share
+        Largest share of failed resamples for which intervals are reported; above it
+        (:attr:`too_many_failures`) intervals, standard errors and p-values are NaN.
     """
 
     estimate: pd.Series
@@ -142,14 +162,40 @@ class BootstrapResult:
     _cluster: str | None = field(default=None, repr=False)
     _jack: pd.DataFrame | None = field(default=None, repr=False)
     n_clusters: int | None = None
+    max_failed_share: float = MAX_FAILED_SHARE
 
     @property
     def n_failed(self) -> int:
         return len(self.failures)
 
     @property
+    def failed_share(self) -> float:
+        """Share of resamples whose refit failed."""
+        return self.n_failed / self.n_resamples if self.n_resamples else 0.0
+
+    @property
+    def too_many_failures(self) -> bool:
+        """More resamples failed than ``max_failed_share`` allows: no intervals."""
+        return self.failed_share > self.max_failed_share
+
+    def failure_message(self) -> str:
+        """Why intervals are withheld (empty when they are not)."""
+        if not self.too_many_failures:
+            return ""
+        common = self.failures["error"].value_counts().index[0] if self.n_failed else ""
+        return (
+            f"{self.n_failed} of {self.n_resamples} bootstrap refits failed "
+            f"({self.failed_share:.0%}, more than the {self.max_failed_share:.0%} allowed by "
+            f"max_failed_share); most common: {common}. Failed resamples are typically the "
+            "most extreme (e.g. separated), so intervals from the survivors would be "
+            "misleadingly narrow: intervals, standard errors and p-values are NaN"
+        )
+
+    @property
     def bootstrap_se(self) -> pd.Series:
-        return self.replicates.std(ddof=1)
+        """Standard deviation of the replicates (NaN when too many refits failed)."""
+        se = self.replicates.std(ddof=1)
+        return se * np.nan if self.too_many_failures else se
 
     def jackknife(self) -> pd.DataFrame:
         """Leave-one-out (or leave-one-cluster-out) estimates, computed once, for BCa."""
@@ -191,9 +237,15 @@ class BootstrapResult:
         ``percentile``; ``bca`` (bias-corrected and accelerated, acceleration from the
         jackknife at the resampling unit); ``studentized`` (bootstrap-t; needs standard
         errors from ``fit_fn``); ``basic``; ``normal`` (estimate +- z * bootstrap SE).
+        NaN when more resamples failed than ``max_failed_share`` allows.
         """
         check_literal(method, CIMethod, "method")
         level = self.conf_level if conf_level is None else conf_level
+        if self.too_many_failures:
+            nan = np.full(len(self.estimate), np.nan)
+            return pd.DataFrame(
+                {"term": self.estimate.index, "conf_low": nan, "conf_high": nan.copy()}
+            )
         alpha = 1 - level
         reps = self.replicates
         est = self.estimate
@@ -244,13 +296,18 @@ class BootstrapResult:
     ) -> pd.DataFrame:
         """``term, estimate, std_error`` (bootstrap SD), ``statistic`` (estimate / SE),
         ``p_value`` (two-sided, from inverting the percentile interval at 0, at least
-        1/(B+1)), ``conf_low, conf_high`` (by ``method``), plus ``bias`` and ``n_boot``."""
+        1/(B+1)), ``conf_low, conf_high`` (by ``method``), plus ``bias`` and ``n_boot``.
+        All but the estimate are NaN when more resamples failed than
+        ``max_failed_share`` allows."""
         ci = self.conf_int(method, conf_level).set_index("term")
         se = self.bootstrap_se.reindex(self.estimate.index)
         reps = self.replicates
         B = reps.notna().sum()
         p = 2 * np.minimum((reps <= 0).sum(), (reps >= 0).sum()) / B
         p = np.clip(np.maximum(p, 1 / (B + 1)), 0, 1)
+        bias = reps.mean() - self.estimate
+        if self.too_many_failures:
+            p, bias = p * np.nan, bias * np.nan
         return pd.DataFrame(
             {
                 "term": self.estimate.index,
@@ -260,7 +317,7 @@ class BootstrapResult:
                 "p_value": p.reindex(self.estimate.index).to_numpy(),
                 "conf_low": ci["conf_low"].to_numpy(),
                 "conf_high": ci["conf_high"].to_numpy(),
-                "bias": (reps.mean() - self.estimate).reindex(self.estimate.index).to_numpy(),
+                "bias": bias.reindex(self.estimate.index).to_numpy(),
                 "n_boot": B.reindex(self.estimate.index).to_numpy(),
             }
         )
@@ -271,6 +328,8 @@ class BootstrapResult:
                 "kind": [self.kind],
                 "n_resamples": [self.n_resamples],
                 "n_failed": [self.n_failed],
+                "failed_share": [self.failed_share],
+                "intervals_reported": [not self.too_many_failures],
                 "n_clusters": [self.n_clusters],
                 "n_warned": [int(self.warnings_seen.sum())],
             }
@@ -314,6 +373,7 @@ def bootstrap(
     conf_level: float = 0.95,
     seed: int | np.random.Generator | None = None,
     progress: bool | None = None,
+    max_failed_share: float = MAX_FAILED_SHARE,
 ) -> BootstrapResult:
     """Case or cluster bootstrap of any model.
 
@@ -336,6 +396,11 @@ def bootstrap(
         Integer seed or ``numpy.random.Generator``.
     progress
         ``True``/``False`` to force the progress bar on/off; ``None`` shows it on a terminal.
+    max_failed_share
+        Largest share of failed refits (0-1) for which intervals are reported; above
+        it the result's intervals, standard errors and p-values are NaN and a
+        :class:`BootstrapFailureWarning` gives the share. The failures stay in
+        ``failures`` either way.
 
     Returns
     -------
@@ -352,6 +417,10 @@ def bootstrap(
     """
     if n_resamples < 2:
         raise ModelSpecificationError("n_resamples must be at least 2")
+    if not 0 <= max_failed_share <= 1:
+        raise ModelSpecificationError(
+            f"max_failed_share={max_failed_share!r} must be a share between 0 and 1"
+        )
     rng = np.random.default_rng(seed)
     est, se = _call(fit_fn, data)
     terms = est.index
@@ -385,8 +454,8 @@ def bootstrap(
     if se is not None and ses and all(s is not None for s in ses):
         rep_se = pd.DataFrame(ses, columns=terms)
     failures = pd.DataFrame(fails, columns=["replicate", "error"])
-    if len(failures):
-        share = len(failures) / n_resamples
+    share = len(failures) / n_resamples
+    if len(failures) and share <= max_failed_share:  # above it: warned by the result below
         common = failures["error"].value_counts().index[0]
         warnings.warn(
             f"{len(failures)} of {n_resamples} bootstrap refits failed ({share:.0%}); "
@@ -400,9 +469,9 @@ def bootstrap(
             BootstrapFailureWarning,
             stacklevel=2,
         )
-    if len(reps) < 2:
+    if len(reps) < 2 and share <= max_failed_share:
         raise ModelSpecificationError(f"only {len(reps)} bootstrap refits succeeded")
-    return BootstrapResult(
+    out = BootstrapResult(
         estimate=est,
         replicates=reps.reset_index(drop=True),
         failures=failures,
@@ -416,7 +485,11 @@ def bootstrap(
         _fit_fn=fit_fn,
         _cluster=cluster,
         n_clusters=G,
+        max_failed_share=max_failed_share,
     )
+    if out.too_many_failures:
+        warnings.warn(out.failure_message(), BootstrapFailureWarning, stacklevel=2)
+    return out
 
 
 def model_fit_fn(result) -> FitFn:
@@ -454,6 +527,7 @@ def bootstrap_model(
     seed: int | np.random.Generator | None = None,
     progress: bool | None = None,
     data: pd.DataFrame | None = None,
+    max_failed_share: float = MAX_FAILED_SHARE,
 ) -> BootstrapResult:
     """Bootstrap a fitted model on its own complete-case data.
 
@@ -461,6 +535,14 @@ def bootstrap_model(
     cluster-robust standard errors with 12 regions. When the model frame does not keep
     the cluster column (the ordinal engine keeps only outcome and predictors), pass the
     original ``data``: the cluster column is joined on the model frame's index.
+    ``max_failed_share`` is as in :func:`bootstrap`: with more failed resamples than
+    that, intervals are NaN (the failures frame says why).
+
+    Raises
+    ------
+    ModelSpecificationError
+        The full-data fit is separated (its estimates do not exist, so there is
+        nothing to bootstrap), or the result cannot be refitted.
 
     Examples
     --------
@@ -474,6 +556,13 @@ def bootstrap_model(
     >>> boot.n_clusters
     12
     """
+    sep = separation_message(result)
+    if sep is not None:
+        raise ModelSpecificationError(
+            "cannot bootstrap a model whose full-data fit is separated: its estimates do "
+            "not exist (they drift towards infinity), so resampled estimates have nothing "
+            f"to estimate and most resamples are separated too. {sep}"
+        )
     frame = getattr(result, "data", None)
     if frame is None:
         raise ModelSpecificationError("the result does not keep its model data (.data)")
@@ -493,6 +582,7 @@ def bootstrap_model(
         conf_level=level,
         seed=seed,
         progress=progress,
+        max_failed_share=max_failed_share,
     )
 
 
@@ -504,7 +594,11 @@ class PermutationResult:
     """Permutation test of one predictor.
 
     ``p_value`` is exact (all permutations enumerated) when ``exact`` is True, otherwise
-    the Monte Carlo estimate ``(1 + #{T* as extreme}) / (1 + B)``.
+    the Monte Carlo estimate ``(1 + #{T* as extreme}) / (1 + B)``. Permutations whose
+    refit failed (``n_failed``; ``failures`` says why) count as at least as extreme as
+    the observed statistic, so the p-value is conservative: it is the largest p-value
+    the failed refits could have given. ``null_distribution`` holds the successful
+    refits only.
     """
 
     term: str
@@ -515,6 +609,14 @@ class PermutationResult:
     n_failed: int
     alternative: str
     kind: str
+    failures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["replicate", "error"])
+    )
+
+    @property
+    def n_permutations(self) -> int:
+        """Permutations attempted (successful plus failed refits)."""
+        return len(self.null_distribution) + self.n_failed
 
     def tidy(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -522,7 +624,7 @@ class PermutationResult:
                 "term": [self.term],
                 "statistic": [self.statistic],
                 "p_value": [self.p_value],
-                "n_permutations": [len(self.null_distribution)],
+                "n_permutations": [self.n_permutations],
                 "n_failed": [self.n_failed],
                 "exact": [self.exact],
                 "method": [f"{self.kind} permutation"],
@@ -585,6 +687,15 @@ def permutation_test(
     Returns
     -------
     PermutationResult
+        Failed refits count as at least as extreme as the observed statistic (see
+        :class:`PermutationResult`), with a :class:`BootstrapFailureWarning`.
+
+    Raises
+    ------
+    ModelSpecificationError
+        The statistic cannot be computed on the observed data (the fit fails or gives
+        a non-finite value, e.g. under separation): there is nothing to compare the
+        permutations with.
 
     Examples
     --------
@@ -610,7 +721,19 @@ def permutation_test(
         codes = None
         level_values = data[column].to_numpy()
         units = len(data)
-    t_obs = _stat(fit_fn, data, term, pivotal)
+    try:
+        t_obs = _stat(fit_fn, data, term, pivotal)
+    except Exception as exc:
+        raise ModelSpecificationError(
+            f"the observed statistic for {term!r} cannot be computed, so there is nothing "
+            f"to compare permutations with: {type(exc).__name__}: {exc}"
+        ) from exc
+    if not np.isfinite(t_obs):
+        raise ModelSpecificationError(
+            f"the observed statistic for {term!r} is {t_obs} (the fit on the observed "
+            "data failed, e.g. because the outcome is separated and the estimate does not "
+            "exist); a permutation p-value would compare every permutation with nothing"
+        )
     n_all = math.factorial(units)
     do_exact = exact is True or (exact == "auto" and n_all <= max_exact)
     if do_exact:
@@ -644,13 +767,21 @@ def permutation_test(
         hits = np.sum(null >= t_obs - tol)
     else:
         hits = np.sum(null <= t_obs + tol)
+    failures = pd.DataFrame(fails, columns=["replicate", "error"])
     if fails:
+        common = failures["error"].value_counts().index[0]
         warnings.warn(
-            f"{len(fails)} of {total} permutation refits failed and were left out",
+            f"{len(fails)} of {total} permutation refits failed ({len(fails) / total:.0%}; "
+            f"most common: {common}); they are counted as at least as extreme as the "
+            "observed statistic, so the p-value is conservative (failed refits are "
+            "typically the most extreme permutations)",
             BootstrapFailureWarning,
             stacklevel=2,
         )
-    p = hits / len(null) if do_exact else (1 + hits) / (1 + len(null))
+    # failed refits count as extreme: a refit fails most often when the permuted
+    # column separates the outcome, i.e. exactly for the most extreme permutations
+    hits = hits + len(fails)
+    p = hits / total if do_exact else (1 + hits) / (1 + total)
     return PermutationResult(
         term,
         t_obs,
@@ -660,6 +791,7 @@ def permutation_test(
         len(fails),
         alternative,
         "cluster" if cluster else "row",
+        failures,
     )
 
 
@@ -680,4 +812,5 @@ def bootstrap_terms(result: BootstrapResult, terms: Sequence[str]) -> BootstrapR
         _fit_fn=result._fit_fn,
         _cluster=result._cluster,
         n_clusters=result.n_clusters,
+        max_failed_share=result.max_failed_share,
     )

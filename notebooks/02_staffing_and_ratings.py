@@ -223,9 +223,9 @@ change.round(3)
 # each rating at 30% and at 10% vacancy, each with a 95% delta-method interval on the
 # logit scale. They span most of 0 to 1. The interval of the *shift* (`shift_low`,
 # `shift_high`) comes from simulating the parameters from their estimated normal
-# distribution: the delta-method interval of a difference of probabilities near 0 or
-# 1 can run past -1 or +1 and can exclude zero even when the two scenario intervals
-# overlap almost completely, so it is not shown. Where the simulated shift interval
+# distribution. (A plain delta-method interval of a difference of probabilities near 0
+# or 1 can run past -1 or +1; `scenario`'s own delta option combines the two logit-scale
+# intervals instead and stays in range, but with so few units we prefer simulation.) Where the simulated shift interval
 # includes zero, the data cannot tell a large improvement from none.
 
 # %%

@@ -226,7 +226,8 @@ change.round(3)
 # distribution. (A plain delta-method interval of a difference of probabilities near 0
 # or 1 can run past -1 or +1; `scenario`'s own delta option combines the two logit-scale
 # intervals instead and stays in range, but with so few units we prefer simulation.)
-# Where the simulated shift interval includes zero, the data cannot tell a large improvement from none.
+# Where the simulated shift interval includes zero, the data cannot tell a large
+# improvement from none.
 
 # %%
 grid = np.arange(0.0, 50.5, 2.5)

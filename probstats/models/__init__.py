@@ -51,3 +51,6 @@ from probstats.models.resampling import (
     permutation_test,
 )
 from probstats.models.tidy import TIDY_COLUMNS, tidy_table
+from probstats.models.ordinal import separation_message
+from probstats.models.predict import InvalidDrawsWarning
+from probstats.models.resampling import MAX_FAILED_SHARE

@@ -34,6 +34,7 @@ from probstats.models.ordinal import (
     fit_ordinal_arrays,
     fit_ordinal_formula,
     ordinal_separation,
+    separation_message,
 )
 from probstats.models.power import (
     PowerResult,
@@ -41,8 +42,9 @@ from probstats.models.power import (
     power_binomial,
     power_ordinal,
 )
-from probstats.models.predict import predict_curve, scenario, typical_values
+from probstats.models.predict import InvalidDrawsWarning, predict_curve, scenario, typical_values
 from probstats.models.resampling import (
+    MAX_FAILED_SHARE,
     BootstrapFailureWarning,
     BootstrapResult,
     PermutationResult,
@@ -51,6 +53,3 @@ from probstats.models.resampling import (
     permutation_test,
 )
 from probstats.models.tidy import TIDY_COLUMNS, tidy_table
-from probstats.models.ordinal import separation_message
-from probstats.models.predict import InvalidDrawsWarning
-from probstats.models.resampling import MAX_FAILED_SHARE

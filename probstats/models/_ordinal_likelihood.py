@@ -360,6 +360,29 @@ class CumulativeLink:
 
     # ------------------------------------------------------------------ separation
 
+    def _separation_constraints(self):
+        """Scaled row constraints shared by the separation linear programmes.
+
+        Columns are scaled so that the box ``[-1, 1]`` constrains comparable
+        quantities; the rows say "raise every finite upper bound, lower every
+        finite lower bound, keep the cut-points ordered" (``A_ub @ d <= 0``).
+        """
+        q = self.A.shape[1]
+        p = q - (self.n_levels - 1)
+        scale = np.ones(q)
+        if p:
+            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
+        A = self.A / scale
+        B = self.B / scale
+        ra = np.isfinite(self.off_a)
+        rb = np.isfinite(self.off_b)
+        J = self.n_levels - 1
+        order = np.zeros((max(J - 1, 0), q))
+        for k in range(J - 1):
+            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
+        A_ub = np.vstack([-A[ra], B[rb], order])
+        return A, B, ra, rb, scale, A_ub
+
     def separating_direction(self, tol: float = 1e-7) -> np.ndarray | None:
         """A direction along which the likelihood rises for ever, or ``None``.
 
@@ -373,20 +396,7 @@ class CumulativeLink:
         if self.nominal:
             raise NotImplementedError("separation check is for proportional-odds models")
         n, q = self.A.shape
-        # scale columns so that the box constrains comparable quantities
-        scale = np.ones(q)
-        p = q - (self.n_levels - 1)
-        if p:
-            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
-        A = self.A / scale
-        B = self.B / scale
-        ra = np.isfinite(self.off_a)
-        rb = np.isfinite(self.off_b)
-        J = self.n_levels - 1
-        order = np.zeros((max(J - 1, 0), q))
-        for k in range(J - 1):
-            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
-        A_ub = np.vstack([-A[ra], B[rb], order])
+        A, B, ra, rb, scale, A_ub = self._separation_constraints()
         b_ub = np.zeros(A_ub.shape[0])
         c = -(A[ra].sum(0) - B[rb].sum(0))
         res = optimize.linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1, 1)] * q, method="highs")
@@ -452,20 +462,8 @@ class CumulativeLink:
         """
         if self.nominal:
             raise NotImplementedError("profile bounds are for proportional-odds models")
-        n, q = self.A.shape
-        p = q - (self.n_levels - 1)
-        scale = np.ones(q)
-        if p:
-            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
-        A = self.A / scale
-        B = self.B / scale
-        ra = np.isfinite(self.off_a)
-        rb = np.isfinite(self.off_b)
-        J = self.n_levels - 1
-        order = np.zeros((max(J - 1, 0), q))
-        for k in range(J - 1):
-            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
-        A_ub = np.vstack([-A[ra], B[rb], order])
+        q = self.A.shape[1]
+        *_, A_ub = self._separation_constraints()
         c = np.zeros(q)
         c[j] = -float(np.sign(sign))
         res = optimize.linprog(

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from probstats.models.binomial import fit_binomial
-from probstats.models.power import min_detectable_effect, power_binomial, power_ordinal
-from probstats.models.resampling import bootstrap_model, permutation_test
+from probstats.models.binomial.model import fit_binomial
+from probstats.models.inference.power import min_detectable_effect, power_binomial, power_ordinal
+from probstats.models.inference.resampling import bootstrap_model, permutation_test
 
 
 def _data(n_units: int = 100, seed: int = 0) -> pd.DataFrame:

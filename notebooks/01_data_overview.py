@@ -20,8 +20,8 @@
 # published material states, and, just as important, what is **missing and why**.
 #
 # Everything here comes from the library's loaders (`probstats.load_*`), its
-# summaries (`probstats.summaries`, `probstats.tables`) and its figure functions
-# (`probstats.figures`); the notebook only arranges them. The same tables and figures
+# summaries (`probstats.dataset.summaries`, `probstats.report.tables`) and its figure functions
+# (`probstats.report.figures`); the notebook only arranges them. The same tables and figures
 # are written by `probstats build`.
 
 # %%
@@ -31,9 +31,9 @@ import warnings
 import pandas as pd
 
 import probstats
-from probstats import figures as figs
-from probstats import tables as tab
-from probstats.summaries import coverage_by_year, rating_tally
+from probstats.report import figures as figs
+from probstats.report import tables as tab
+from probstats.dataset.summaries import coverage_by_year, rating_tally
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

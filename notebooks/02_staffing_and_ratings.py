@@ -25,7 +25,7 @@
 # local labour markets, management and history, none of which is measured.
 #
 # The model is the project's main specification,
-# `probstats.analysis.ordinal_rating_model`: a proportional-odds (cumulative logit)
+# `probstats.report.analysis.ordinal_rating_model`: a proportional-odds (cumulative logit)
 # model of the overall rating on the PO vacancy rate, fitted to PDU and region
 # inspections (post-2021) that state the figure. It is not re-specified here.
 
@@ -40,8 +40,8 @@ from IPython.display import display
 from scipy import stats
 
 import probstats
-from probstats import figures as figs
-from probstats.analysis import MAIN_PREDICTOR, main_fits
+from probstats.report import figures as figs
+from probstats.report.analysis import MAIN_PREDICTOR, main_fits
 from probstats.errors import ModelSpecificationError
 from probstats.models import fit_ordinal, min_detectable_effect, predict_curve, scenario
 

@@ -22,7 +22,7 @@
 # out of n inspected), with allowance for cases in one unit being more alike than cases
 # in different units (overdispersion) and for units in one region sharing conditions.
 #
-# The main specification is `probstats.analysis.binomial_keep_safe_model`: a
+# The main specification is `probstats.report.analysis.binomial_keep_safe_model`: a
 # quasi-binomial logit of the share of cases where implementation and delivery work
 # to keep people safe was sufficient, on the PO vacancy rate, with standard errors
 # clustered by region. It needs the **number of cases behind each percentage**; a
@@ -38,10 +38,10 @@ import pandas as pd
 from scipy import stats
 
 import probstats
-from probstats import figures as figs
-from probstats.analysis import KEEP_SAFE, MAIN_PREDICTOR, binomial_keep_safe_model, main_fits
+from probstats.report import figures as figs
+from probstats.report.analysis import KEEP_SAFE, MAIN_PREDICTOR, binomial_keep_safe_model, main_fits
 from probstats.models import min_detectable_effect, power_binomial
-from probstats.vocab import REGIONS
+from probstats.dataset.vocab import REGIONS
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

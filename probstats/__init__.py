@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from probstats.datasets import (
+from probstats.dataset.loaders import (
     load_case_measures,
     load_features,
     load_inspections,
@@ -22,7 +22,7 @@ from probstats.datasets import (
     load_standard_ratings,
     load_units,
 )
-from probstats.ratings import RATING_DTYPE, RATINGS, parse_rating, to_rating
+from probstats.dataset.ratings import RATING_DTYPE, RATINGS, parse_rating, to_rating
 
 __all__ = [
     "RATINGS",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from probstats import __version__
 from probstats.errors import DataValidationError, ProbstatsError
-from probstats.paths import data_dir, project_root
+from probstats.dataset.paths import data_dir, project_root
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -27,7 +27,7 @@ def _default_figures_dir() -> Path:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from probstats.build import build
+    from probstats.dataset.build import build
 
     started = time.perf_counter()
     quiet = args.quiet
@@ -51,7 +51,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from probstats.validate_paths import validate_path
+    from probstats.dataset.validate import validate_path
 
     checked = []
     for path in args.paths:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from probstats.ratings import RATING_DTYPE
+from probstats.dataset.ratings import RATING_DTYPE
 
 #: (inspection_id, unit_id, unit_type, region, publication_date, rating)
 _ROWS = [

@@ -16,7 +16,7 @@ from probstats.errors import (
     SeparationWarning,
     SmallSampleWarning,
 )
-from probstats.models.binomial import betabinomial_loglik, fit_binomial
+from probstats.models.binomial.model import betabinomial_loglik, fit_binomial
 from probstats.models.contextual import (
     ClusteringWarning,
     attach_region_covariates,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pandas.testing as pdt
 
-from probstats.build import PROCESSED_FILES, build
+from probstats.dataset.build import PROCESSED_FILES, build
 from probstats.cli import main
-from probstats.datasets import load_features, load_inspections, load_panel, load_staffing
+from probstats.dataset.loaders import load_features, load_inspections, load_panel, load_staffing
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -105,7 +105,7 @@ def test_build_refuses_to_write_into_raw(raw_minimal):
 
 def test_full_build_with_figures_is_byte_identical(tmp_path):
     """The real build, twice: processed data, figures, tables and index all identical."""
-    from probstats.paths import data_dir
+    from probstats.dataset.paths import data_dir
 
     raw = data_dir("raw")
     before = _digests(raw)
@@ -123,7 +123,7 @@ def test_full_build_with_figures_is_byte_identical(tmp_path):
 
 def test_committed_outputs_match_a_fresh_build(tmp_path):
     """data/processed in the repository is what the code makes from data/raw."""
-    from probstats.paths import data_dir
+    from probstats.dataset.paths import data_dir
 
     build(data_dir("raw"), tmp_path)
     assert _digests(tmp_path) == {

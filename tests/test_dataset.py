@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import probstats
-from probstats.clean import order_dates
-from probstats.summaries import rating_tally
+from probstats.dataset.clean import order_dates
+from probstats.dataset.summaries import rating_tally
 
 
 @pytest.fixture(scope="module")

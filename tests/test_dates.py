@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from probstats.dates import parse_partial_date
+from probstats.dataset.dates import parse_partial_date
 from probstats.errors import PartialDateError
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from probstats.schema import data_dictionary_markdown
+from probstats.dataset.schema import data_dictionary_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -16,8 +16,8 @@ def test_data_dictionary_is_current():
 
 def test_readme_coverage_table_is_current():
     import probstats
-    from probstats.summaries import coverage_by_year
-    from probstats.tables import to_markdown
+    from probstats.dataset.summaries import coverage_by_year
+    from probstats.report.tables import to_markdown
 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     start = text.index("\n", text.index("<!-- coverage: generated")) + 1

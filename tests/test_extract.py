@@ -23,7 +23,7 @@ from probstats.extract import (
 from probstats.extract import cli as extract_cli
 from probstats.extract.compare import compare_records, findings_to_frame
 from probstats.extract.records import TABLES
-from probstats.schema import RAW_TABLES
+from probstats.dataset.schema import RAW_TABLES
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

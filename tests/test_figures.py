@@ -12,10 +12,10 @@ from matplotlib.figure import Figure
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from probstats import figures as F
-from probstats.ratings import RATINGS
-from probstats.render import save_figure, write_figure_index
-from probstats.style import RATING_COLOURS, figure_meta, get_alt_text
+from probstats.report import figures as F
+from probstats.dataset.ratings import RATINGS
+from probstats.report.render import save_figure, write_figure_index
+from probstats.report.style import RATING_COLOURS, figure_meta, get_alt_text
 
 
 def _check_common(fig: Figure, name: str) -> None:
@@ -23,7 +23,7 @@ def _check_common(fig: Figure, name: str) -> None:
     meta = figure_meta(fig)
     assert meta["title"] and meta["subtitle"] and meta["source"]
     assert get_alt_text(fig) and len(get_alt_text(fig)) > 40
-    assert meta["made_by"] == f"probstats.figures.{name}"
+    assert meta["made_by"] == f"probstats.report.figures.{name}"
 
 
 def _title(ax) -> str:
@@ -383,11 +383,11 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
     assert alt.split(";")[0] in svg  # Dublin Core description carries the alt text
     index = write_figure_index(records[:1], tmp_path / "run0" / "README.md").read_text()
     assert "| [by_rating.png](by_rating.png) | Staffing by inspection rating |" in index
-    assert "`probstats.figures.staffing_by_rating`" in index
+    assert "`probstats.report.figures.staffing_by_rating`" in index
 
 
 def test_save_refuses_a_figure_without_alt_text(tmp_path):
-    from probstats.style import FigureMetadataError, new_figure
+    from probstats.report.style import FigureMetadataError, new_figure
 
     fig, _ = new_figure()
     with pytest.raises(FigureMetadataError, match="alt text"):
@@ -398,8 +398,8 @@ def test_every_figure_and_table_accepts_the_loaders_types(tmp_path):
     """The built tables (string, Int64, ordered categorical dtypes) go through unchanged."""
     from pathlib import Path
 
-    from probstats import tables as T
-    from probstats.build import build_tables
+    from probstats.report import tables as T
+    from probstats.dataset.build import build_tables
 
     built = build_tables(Path(__file__).parent / "fixtures" / "raw_minimal")
     ins, feats, panel = built["inspections"], built["features"], built["panel"]

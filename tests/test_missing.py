@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from probstats.errors import DroppedRowsWarning, ModelSpecificationError
-from probstats.models.missing import (
+from probstats.models.inference.missing import (
     complete_cases,
     impute_chained,
     multiple_imputation,

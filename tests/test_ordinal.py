@@ -1,4 +1,4 @@
-"""Tests of the proportional-odds engine (probstats.models.ordinal and friends).
+"""Tests of the proportional-odds engine (probstats.models.ordinal.model and friends).
 
 References: numerical differentiation, simulation with known truth, statsmodels'
 OrderedModel, an independent optimiser for profile intervals, and R (see
@@ -33,8 +33,8 @@ from probstats.models import (
     proportional_odds_lr_test,
     tidy_table,
 )
-from probstats.models._ordinal_likelihood import CumulativeLink
-from probstats.ratings import RATING_DTYPE, RATINGS
+from probstats.models.ordinal.likelihood import CumulativeLink
+from probstats.dataset.ratings import RATING_DTYPE, RATINGS
 
 BETA = np.array([-0.06, -0.03, 0.4, 0.8])
 CUTS = np.array([-2.0, 0.0, 2.0])
@@ -222,7 +222,7 @@ def test_lean_refit_with_an_empty_category():
 
 
 def test_refit_fn_drives_the_case_bootstrap(sim120):
-    from probstats.models.resampling import bootstrap
+    from probstats.models.inference.resampling import bootstrap
 
     preds = ["vacancy_rate_po", "caseload_average_po"]
     res = quiet_fit(sim120, "overall_rating", preds)

@@ -13,7 +13,7 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from probstats.errors import ModelSpecificationError
-from probstats.models.power import (
+from probstats.models.inference.power import (
     fit_logistic_batch,
     fit_ordinal_batch,
     min_detectable_effect,
@@ -114,7 +114,7 @@ def test_observed_predictor_values_are_resampled():
 
 
 def test_batched_ordinal_matches_ordinal_engine_lean_fit():
-    from probstats.models.ordinal import fit_ordinal_arrays
+    from probstats.models.ordinal.model import fit_ordinal_arrays
 
     rng = np.random.default_rng(9)
     x = rng.normal(size=(5, 30))

@@ -12,10 +12,10 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from probstats.errors import ModelSpecificationError
-from probstats.models.binomial import fit_binomial
-from probstats.models.predict import predict_curve, scenario, typical_values
-from probstats.models.resampling import bootstrap
-from probstats.ratings import RATING_DTYPE, RATINGS
+from probstats.models.binomial.model import fit_binomial
+from probstats.models.inference.predict import predict_curve, scenario, typical_values
+from probstats.models.inference.resampling import bootstrap
+from probstats.dataset.ratings import RATING_DTYPE, RATINGS
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_delta_method_band_coverage():
 
 @pytest.fixture(scope="module")
 def ordinal_fit():
-    from probstats.models.ordinal import fit_ordinal
+    from probstats.models.ordinal.model import fit_ordinal
 
     rng = np.random.default_rng(2)
     x = rng.uniform(0, 40, 300)
@@ -163,7 +163,7 @@ def test_ordinal_engine_curve_matches_its_own_analytic_bands(ordinal_fit):
 
 
 def test_ordinal_engine_scenario_inadequate_and_bootstrap(ordinal_fit):
-    from probstats.models.resampling import bootstrap_model
+    from probstats.models.inference.resampling import bootstrap_model
 
     d = scenario(ordinal_fit, {"vac": (30, 10)},
                  events={"Good or better": ["Good", "Outstanding"]})
@@ -187,7 +187,7 @@ NEAR7 = pd.DataFrame({
 
 
 def _quiet_ordinal(df):
-    from probstats.models.ordinal import fit_ordinal
+    from probstats.models.ordinal.model import fit_ordinal
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -238,7 +238,7 @@ def test_mover_shift_interval_matches_simulation_when_well_determined(ordinal_fi
 
 
 def test_simulated_probability_intervals_stay_within_zero_one():
-    from probstats.models.predict import InvalidDrawsWarning
+    from probstats.models.inference.predict import InvalidDrawsWarning
 
     res = _quiet_ordinal(NEAR7)
     # cut-points 7 apart with standard errors near 20: many draws cross, and a crossed
@@ -252,7 +252,7 @@ def test_simulated_probability_intervals_stay_within_zero_one():
 
 
 def test_bootstrap_with_too_many_failures_gives_no_scenario_intervals(binomial_fit):
-    from probstats.models.resampling import BootstrapFailureWarning
+    from probstats.models.inference.resampling import BootstrapFailureWarning
 
     calls = {"n": 0}
     fn = binomial_fit.refit_fn()

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from probstats.errors import UnknownRatingError
-from probstats.ratings import RATINGS, parse_rating, rating_score, to_rating
+from probstats.dataset.ratings import RATINGS, parse_rating, rating_score, to_rating
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from probstats.errors import ModelSpecificationError
-from probstats.models.binomial import fit_binomial
-from probstats.models.resampling import (
+from probstats.models.binomial.model import fit_binomial
+from probstats.models.inference.resampling import (
     BootstrapFailureWarning,
     bootstrap,
     bootstrap_model,
@@ -249,8 +249,8 @@ def test_bootstrap_interval_coverage_for_a_skewed_mean():
 
 
 def test_ordinal_engine_cluster_bootstrap_and_permutation():
-    from probstats.models.ordinal import fit_ordinal
-    from probstats.ratings import RATING_DTYPE
+    from probstats.models.ordinal.model import fit_ordinal
+    from probstats.dataset.ratings import RATING_DTYPE
 
     rng = np.random.default_rng(13)
     g = np.repeat(np.arange(12), 8)
@@ -293,7 +293,7 @@ NEAR12 = pd.DataFrame({
 
 
 def _quiet_ordinal(df):
-    from probstats.models.ordinal import fit_ordinal
+    from probstats.models.ordinal.model import fit_ordinal
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

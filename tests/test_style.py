@@ -7,8 +7,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from probstats.ratings import RATINGS
-from probstats.style import (
+from probstats.dataset.ratings import RATINGS
+from probstats.report.style import (
     HASHSALT,
     PALETTE,
     RATING_COLOURS,

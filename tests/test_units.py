@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from probstats.errors import UnknownUnitError
-from probstats.units import UnitIndex, normalise_name
+from probstats.dataset.units import UnitIndex, normalise_name
 
 UNITS = pd.DataFrame(
     {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from probstats.build import build_tables
+from probstats.dataset.build import build_tables
 from probstats.cli import main
 from probstats.errors import DataValidationError
 

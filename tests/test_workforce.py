@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probstats import vocab
+from probstats.dataset import vocab
 from probstats.errors import DataValidationError
-from probstats.paths import data_dir
-from probstats.workforce import (
+from probstats.dataset.paths import data_dir
+from probstats.official import (
     COLUMNS,
     FallbackDateWarning,
     attach_regional_staffing,

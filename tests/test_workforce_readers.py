@@ -20,7 +20,7 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import CoveredTableCell, Table, TableCell, TableRow
 from odf.text import P
 
-from probstats.workforce import (
+from probstats.official import (
     MARKERS,
     UnparsedCellWarning,
     WorkforceReadError,

@@ -1,7 +1,7 @@
 """Check extracted records against the hand-entered raw tables.
 
 Documents are matched to rows of ``inspections.csv`` by unit name (compared
-with :func:`probstats.units.normalise_name`) and publication year (the
+with :func:`probstats.dataset.units.normalise_name`) and publication year (the
 fieldwork year when the document states no publication date). Each field the
 document states is then compared with the row; staffing and case-measure facts
 are compared with ``staffing.csv`` and ``case_measures.csv`` in the same folder.
@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from probstats.extract.records import Record
-from probstats.ratings import parse_rating
-from probstats.units import normalise_name
+from probstats.dataset.ratings import parse_rating
+from probstats.dataset.units import normalise_name
 
 #: Kinds of finding, from most to least serious.
 KINDS = ("mismatch", "missing_in_dataset", "less_precise_in_dataset", "no_matching_row")

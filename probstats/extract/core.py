@@ -27,8 +27,8 @@ from probstats.extract.text import (
     sentences,
     split_documents,
 )
-from probstats.units import normalise_name
-from probstats.vocab import REGIONS
+from probstats.dataset.units import normalise_name
+from probstats.dataset.vocab import REGIONS
 
 _REGION_KEYS = {normalise_name(r): r for r in REGIONS}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from probstats.ratings import parse_rating
+from probstats.dataset.ratings import parse_rating
 
 # --------------------------------------------------------------------------- numbers
 _UNITS = {

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from probstats.schema import RAW_TABLES
+from probstats.dataset.schema import RAW_TABLES
 
 
 def _columns(table: str) -> tuple[str, ...]:

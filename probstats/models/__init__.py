@@ -1,7 +1,7 @@
 """Statistical models relating staffing to inspection outcomes."""
 
-from probstats.models.binomial import BinomialResult, ClusteringWarning, fit_binomial
-from probstats.models.brant import ProportionalOddsTest, brant_test, proportional_odds_lr_test
+from probstats.models.binomial.model import BinomialResult, ClusteringWarning, fit_binomial
+from probstats.models.ordinal.brant import ProportionalOddsTest, brant_test, proportional_odds_lr_test
 from probstats.models.change import (
     ChangeResult,
     add_changes,
@@ -16,7 +16,7 @@ from probstats.models.contextual import (
     fit_contextual,
     within_between,
 )
-from probstats.models.missing import (
+from probstats.models.inference.missing import (
     DroppedRows,
     MIResult,
     complete_cases,
@@ -24,7 +24,7 @@ from probstats.models.missing import (
     multiple_imputation,
     rubin_pool,
 )
-from probstats.models.ordinal import (
+from probstats.models.ordinal.model import (
     OrdinalResult,
     OrdinalSeparationError,
     PolrModel,
@@ -36,14 +36,14 @@ from probstats.models.ordinal import (
     ordinal_separation,
     separation_message,
 )
-from probstats.models.power import (
+from probstats.models.inference.power import (
     PowerResult,
     min_detectable_effect,
     power_binomial,
     power_ordinal,
 )
-from probstats.models.predict import InvalidDrawsWarning, predict_curve, scenario, typical_values
-from probstats.models.resampling import (
+from probstats.models.inference.predict import InvalidDrawsWarning, predict_curve, scenario, typical_values
+from probstats.models.inference.resampling import (
     MAX_FAILED_SHARE,
     BootstrapFailureWarning,
     BootstrapResult,
@@ -52,4 +52,4 @@ from probstats.models.resampling import (
     bootstrap_model,
     permutation_test,
 )
-from probstats.models.tidy import TIDY_COLUMNS, tidy_table
+from probstats.models._base import TIDY_COLUMNS, tidy_table

@@ -29,9 +29,9 @@ import statsmodels.api as sm
 from scipy import stats
 
 from probstats.errors import ModelSpecificationError, SmallSampleWarning
-from probstats.models.binomial import check_literal, design_matrix, tidy_frame
-from probstats.models.missing import DroppedRows, complete_cases
-from probstats.ratings import RATINGS, rating_score
+from probstats.models.binomial.model import check_literal, design_matrix, tidy_frame
+from probstats.models.inference.missing import DroppedRows, complete_cases
+from probstats.dataset.ratings import RATINGS, rating_score
 
 __all__ = [
     "add_changes",
@@ -160,7 +160,7 @@ def fit_change(
     Parameters
     ----------
     data
-        Panel rows (e.g. :func:`probstats.datasets.load_panel` with :func:`add_changes`).
+        Panel rows (e.g. :func:`probstats.dataset.loaders.load_panel` with :func:`add_changes`).
     predictors
         Change columns, e.g. ``["vacancy_rate_po_change"]``; add a previous level (e.g.
         ``previous_rating_score``) to allow for regression to the mean.
@@ -168,7 +168,7 @@ def fit_change(
         ``rating_change`` (steps on the 4-point scale, -3..3) by default.
     model
         ``"linear"`` (OLS; the change in steps as a number) or ``"ordinal"`` (proportional
-        odds on the observed change values via :func:`probstats.models.ordinal.fit_ordinal`).
+        odds on the observed change values via :func:`probstats.models.ordinal.model.fit_ordinal`).
     cov_type
         Linear model only: ``"HC3"`` (default; heteroskedasticity-robust, good in small
         samples, ``t`` on n-p df), ``"cluster"`` (by ``region``, ``t`` on G-1 df) or
@@ -208,7 +208,7 @@ def fit_change(
         warnings.warn(msg, SmallSampleWarning, stacklevel=2)
     if model == "ordinal":
         try:
-            from probstats.models.ordinal import fit_ordinal
+            from probstats.models.ordinal.model import fit_ordinal
         except ImportError as exc:  # the ordinal engine is a separate module
             raise ModelSpecificationError("the ordinal engine is not available") from exc
         y = kept[outcome].astype(int)

@@ -10,7 +10,7 @@ and fits binomial models clustered at that level.
 
 For an ordinal model of the rating with a region-level covariate, cluster the inference
 by resampling regions: ``bootstrap_model(res, cluster="region", data=df)`` from
-:mod:`probstats.models.resampling`.
+:mod:`probstats.models.inference.resampling`.
 
 Between-region coefficients compare regions; they are ecological associations, not
 effects on individual PDUs, and not causal.
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from probstats.errors import DroppedRowsWarning, ModelSpecificationError
-from probstats.models.binomial import BinomialResult, ClusteringWarning, Family, fit_binomial
+from probstats.models.binomial.model import BinomialResult, ClusteringWarning, Family, fit_binomial
 
 __all__ = [
     "ClusteringWarning",
@@ -184,13 +184,13 @@ def fit_contextual(
     Parameters
     ----------
     data, outcome, predictors, trials, family
-        As :func:`probstats.models.binomial.fit_binomial`.
+        As :func:`probstats.models.binomial.model.fit_binomial`.
     cluster
         Clustering column; ``None`` chooses it as above.
     levels
         Nested grouping columns from fine to coarse.
     **kwargs
-        Passed on to :func:`~probstats.models.binomial.fit_binomial`.
+        Passed on to :func:`~probstats.models.binomial.model.fit_binomial`.
 
     Returns
     -------

@@ -1,0 +1,1 @@
+"""The cited dataset: vocabularies, the schema registry, validation, cleaning, loaders, build."""

@@ -1,0 +1,38 @@
+"""Where the data lives: the checkout's ``data/`` or the copy shipped in the wheel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def project_root() -> Path | None:
+    """The checkout's root directory, or ``None`` when running from an installed wheel."""
+    root = _PACKAGE.parent
+    if (root / "pyproject.toml").is_file() and (root / "data" / "raw").is_dir():
+        return root
+    return None
+
+
+def data_dir(kind: str = "processed") -> Path:
+    """Directory of ``raw`` or ``processed`` data.
+
+    ``PROBSTATS_DATA_DIR`` (a folder holding ``raw/`` and ``processed/``)
+    overrides; then the checkout's ``data/``; then the copy in the package.
+
+    Examples
+    --------
+    >>> data_dir("raw").name
+    'raw'
+    """
+    if kind not in ("raw", "processed"):
+        raise ValueError(f"kind must be 'raw' or 'processed', got {kind!r}")
+    override = os.environ.get("PROBSTATS_DATA_DIR")
+    if override:
+        return Path(override) / kind
+    root = project_root()
+    if root is not None:
+        return root / "data" / kind
+    return _PACKAGE / "_data" / kind

@@ -1,0 +1,253 @@
+"""Column specifications for every table: one source of truth.
+
+Each table is a tuple of :class:`Column`. The same specifications drive
+
+* parsing of the raw CSV files (:mod:`probstats.dataset.raw`), which reports each
+  bad cell with its file, line and column;
+* the pandera schemas that check the processed tables at build time and in
+  ``probstats validate``;
+* the data dictionary in ``data/README.md`` (:func:`data_dictionary_markdown`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from probstats.dataset import vocab
+from probstats.dataset.ratings import RATINGS
+
+Kind = Literal["id", "text", "int", "float", "pct", "rating", "date", "vocab", "urls", "year"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """Specification of one column.
+
+    ``kind`` decides how the raw text is parsed: ``pct`` is a percentage that
+    must lie in 0..100; ``float`` any non-negative number (staffing as a
+    percentage of target may exceed 100, so it is a ``float`` here and range
+    checked per measure); ``date`` a :mod:`probstats.dataset.dates` partial date.
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    allowed: tuple[str, ...] = field(default=())
+    unit: str = ""
+
+    @property
+    def type_name(self) -> str:
+        return {
+            "id": "string (identifier)",
+            "text": "string",
+            "int": "integer >= 0",
+            "float": "number >= 0",
+            "pct": "number 0-100",
+            "rating": "rating label",
+            "date": "date (YYYY-MM-DD, YYYY-MM or YYYY)",
+            "vocab": "code",
+            "urls": "URL(s), ' ; ' separated",
+            "year": "year (YYYY)",
+        }[self.kind]
+
+
+SOURCE_COLUMNS = (
+    Column(
+        "source_url",
+        "urls",
+        "Page(s) each fact in the row was read from; several joined by ' ; '",
+        required=True,
+    ),
+    Column(
+        "source_type",
+        "vocab",
+        "primary: the Inspectorate, gov.uk or Parliament; secondary: news or sector sites",
+        required=True,
+        allowed=vocab.SOURCE_TYPES,
+    ),
+)
+
+INSPECTIONS = (
+    Column(
+        "inspection_id", "id", "Unique id: <type>-<unit slug>-<publication year>", required=True
+    ),
+    Column("unit_type", "vocab", "Kind of unit inspected", required=True, allowed=vocab.UNIT_TYPES),
+    Column("unit_name", "text", "Unit name as the Inspectorate writes it", required=True),
+    Column("region", "vocab", "Probation region (2021 regions)", allowed=vocab.REGIONS),
+    Column("publication_date", "date", "Date the report was published"),
+    Column("fieldwork_start", "date", "Start of inspection fieldwork"),
+    Column("fieldwork_end", "date", "End of inspection fieldwork"),
+    Column(
+        "overall_rating",
+        "rating",
+        "Overall rating on the four-point scale",
+        allowed=RATINGS,
+    ),
+    Column("score", "int", "Points scored, where the programme scored units", unit="points"),
+    Column("score_max", "int", "Maximum points available", unit="points"),
+    Column(
+        "previous_rating", "rating", "Rating at the previous inspection, if stated", allowed=RATINGS
+    ),
+    Column("previous_rating_year", "year", "Year of the previous rating, if stated"),
+    Column("n_recommendations", "int", "Number of recommendations made", unit="recommendations"),
+    Column("cases_inspected", "int", "Cases inspectors reviewed", unit="cases"),
+    Column("cases_community", "int", "Of which community sentences", unit="cases"),
+    Column("cases_licence", "int", "Of which release on licence", unit="cases"),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+STAFFING = (
+    Column("inspection_id", "id", "Inspection the figure was stated for", required=True),
+    Column(
+        "measure",
+        "vocab",
+        "What the figure measures (see the measure table)",
+        required=True,
+        allowed=tuple(vocab.STAFFING_MEASURES),
+    ),
+    Column("grade", "vocab", "Staff grade the figure is for", required=True, allowed=vocab.GRADES),
+    Column("value", "float", "The figure exactly as stated", required=True),
+    Column("unit", "vocab", "Unit of the value", required=True, allowed=vocab.STAFFING_UNITS),
+    Column(
+        "qualifier",
+        "vocab",
+        "Empty if exact; '<', '>', '<=', '>=' or '~' as the source words it",
+        allowed=vocab.QUALIFIERS,
+    ),
+    Column("basis", "vocab", "FTE or headcount, where stated", allowed=vocab.BASES),
+    Column("as_at", "date", "Date the figure refers to, where stated"),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+CASE_MEASURES = (
+    Column("inspection_id", "id", "Inspection the percentage was stated for", required=True),
+    Column("stage", "vocab", "Stage of case work", required=True, allowed=vocab.CASE_STAGES),
+    Column("aspect", "vocab", "What was judged", required=True, allowed=vocab.CASE_ASPECTS),
+    Column(
+        "judged",
+        "vocab",
+        "sufficient: the figure counts cases judged sufficient (the Inspectorate's usual "
+        "measure); shortfall: it counts cases showing the stated shortfall",
+        required=True,
+        allowed=("sufficient", "shortfall"),
+    ),
+    Column("value_pct", "pct", "Percentage of relevant cases counted (see judged)", unit="percent"),
+    Column("n_counted", "int", "Number of cases counted (see judged), if stated", unit="cases"),
+    Column("n_cases", "int", "Number of relevant cases, if stated", unit="cases"),
+    Column(
+        "qualifier",
+        "vocab",
+        "Empty if exact; '<', '>', '<=', '>=' or '~' as the source words it",
+        allowed=vocab.QUALIFIERS,
+    ),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+STANDARD_RATINGS = (
+    Column("inspection_id", "id", "Inspection", required=True),
+    Column("standard_code", "text", "Standard number as published, e.g. 2.3"),
+    Column("standard_name", "text", "Standard or domain name", required=True),
+    Column("rating", "rating", "Rating of the standard", required=True, allowed=RATINGS),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+UNITS = (
+    Column("unit_id", "id", "Canonical unit id", required=True),
+    Column("unit_type", "vocab", "Kind of unit", required=True, allowed=vocab.UNIT_TYPES),
+    Column("name", "text", "Canonical name as the Inspectorate writes it", required=True),
+    Column("region", "vocab", "Probation region (2021 regions)", allowed=vocab.REGIONS),
+    Column("aliases", "text", "Other names used for the same unit, ' ; ' separated"),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+#: Raw tables by file stem. Order matters: units first (others refer to them).
+RAW_TABLES: dict[str, tuple[Column, ...]] = {
+    "units": UNITS,
+    "inspections": INSPECTIONS,
+    "staffing": STAFFING,
+    "case_measures": CASE_MEASURES,
+    "standard_ratings": STANDARD_RATINGS,
+}
+
+#: Natural keys: a repeated key is a duplicated record.
+KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id",),
+    "inspections": ("inspection_id",),
+    "staffing": ("inspection_id", "measure", "grade", "basis", "as_at", "qualifier", "notes"),
+    "case_measures": ("inspection_id", "stage", "aspect", "judged", "notes"),
+    "standard_ratings": ("inspection_id", "standard_code", "standard_name"),
+}
+
+
+def whole_number_columns(*tables: str) -> tuple[str, ...]:
+    """Names of the whole-number columns (kinds ``int`` and ``year``) of the given raw tables.
+
+    Examples
+    --------
+    >>> whole_number_columns("inspections")[:2]
+    ('score', 'score_max')
+    """
+    seen: dict[str, None] = {}
+    for table in tables:
+        for col in RAW_TABLES[table]:
+            if col.kind in ("int", "year"):
+                seen[col.name] = None
+    return tuple(seen)
+
+
+def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] = RAW_TABLES) -> str:
+    """Render the data dictionary of the given tables as Markdown.
+
+    Examples
+    --------
+    >>> "| inspection_id |" in data_dictionary_markdown()
+    True
+    """
+    out: list[str] = []
+    for table, columns in tables.items():
+        out.append(f"### `{table}.csv`\n")
+        out.append("| column | type | unit | required | meaning | allowed values |")
+        out.append("|---|---|---|---|---|---|")
+        for col in columns:
+            allowed = ", ".join(f"`{a}`" for a in col.allowed if a) if col.allowed else ""
+            if col.kind == "vocab" and "" in col.allowed:
+                allowed += " or empty"
+            out.append(
+                f"| {col.name} | {col.type_name} | {col.unit} | {'yes' if col.required else ''} "
+                f"| {col.description} | {allowed} |"
+            )
+        out.append("")
+    measures = ["| measure | unit | may exceed 100 | meaning |", "|---|---|---|---|"]
+    for code, (unit, over, meaning) in vocab.STAFFING_MEASURES.items():
+        measures.append(f"| `{code}` | {unit} | {'yes' if over else 'no'} | {meaning} |")
+    out.append("### Staffing measures\n")
+    out.extend(measures)
+    out.append("")
+    return "\n".join(out)
+
+
+_BEGIN = "<!-- generated from probstats/schema.py"
+_END = "<!-- end generated -->"
+
+
+def update_data_readme(path: str) -> None:
+    """Rewrite the generated data-dictionary section of ``data/README.md`` in place."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("\n", text.index(_BEGIN)) + 1
+    end = text.index(_END)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text[:start] + data_dictionary_markdown() + text[end:])
+
+
+if __name__ == "__main__":  # python -m probstats.dataset.schema data/README.md
+    import sys
+
+    update_data_readme(sys.argv[1] if len(sys.argv) > 1 else "data/README.md")

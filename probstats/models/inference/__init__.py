@@ -1,0 +1,1 @@
+"""Inference for any fitted model: predictions, resampling, power, missing data."""

@@ -1,0 +1,4 @@
+"""Official workforce and caseload statistics (HMPPS, Ministry of Justice, Parliament)."""
+
+from probstats.official.workforce import *  # noqa: F403
+from probstats.official.workforce import __all__

@@ -1,0 +1,1 @@
+"""The publication: analysis specifications, tables, figures, house style and rendering."""

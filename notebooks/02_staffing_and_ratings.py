@@ -115,7 +115,7 @@ main.result.glance()
 main.notes_frame()
 
 # %%
-separated = bool(main.result.glance()["separation"].iloc[0])
+separated = main.result.separation.separated
 print("The main fit is separated: its coefficient is not an estimate." if separated
       else "The main fit is not separated; its estimate is finite but very imprecise.")
 

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from probstats import __version__
-from probstats.errors import DataValidationError, ProbstatsError
 from probstats.dataset.paths import data_dir, project_root
+from probstats.errors import DataValidationError, ProbstatsError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 

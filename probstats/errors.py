@@ -1,16 +1,71 @@
-"""Named exceptions and warnings raised by probstats.
+"""Every exception and warning probstats raises, in one flat module.
 
-Tests and callers catch these by class; every data error carries the file,
+Tests and callers catch these by class. Every data error carries the file,
 line and column it is about so that a reviewer can go straight to the cell.
+Nothing in the package raises a bare built-in exception or warns with a bare
+``UserWarning``/``RuntimeWarning``: each class here says what went wrong, and
+where a built-in class is the natural parent (``ValueError`` for a bad value,
+``KeyError`` for an unknown name) it is a base as well, so ``except ValueError``
+keeps working.
+
+Examples
+--------
+>>> from probstats.errors import ModelSpecificationError, ProbstatsError
+>>> issubclass(ModelSpecificationError, (ProbstatsError, ValueError))
+True
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "BootstrapFailureWarning",
+    "ClusteringWarning",
+    "DataValidationError",
+    "DroppedRowsWarning",
+    "ExtractionError",
+    "FallbackDateWarning",
+    "FigureInputError",
+    "FigureMetadataError",
+    "IncompleteBuildError",
+    "InvalidArgumentError",
+    "InvalidDrawsWarning",
+    "ModelSpecificationError",
+    "NonConvergenceWarning",
+    "OrdinalSeparationError",
+    "PartialDateError",
+    "Problem",
+    "ProbstatsError",
+    "ProbstatsWarning",
+    "ProcessedDataMissingError",
+    "ScaleWarning",
+    "SeparationWarning",
+    "SmallSampleWarning",
+    "SparseCategoryWarning",
+    "TableInputError",
+    "DiagnosticFailedWarning",
+    "UnknownRatingError",
+    "UnknownUnitError",
+    "UnparsedCellWarning",
+    "UnsafeOutputError",
+    "WorkforceReadError",
+    "ZeroProbabilityError",
+]
+
+
+# --------------------------------------------------------------------------- base classes
+
 
 class ProbstatsError(Exception):
     """Base class of every error probstats raises on purpose."""
+
+
+class ProbstatsWarning(UserWarning):
+    """Base class of probstats warnings."""
+
+
+# --------------------------------------------------------------------------- data
 
 
 @dataclass(frozen=True)
@@ -20,6 +75,11 @@ class Problem:
     ``line`` is the 1-based line number in the file as a text editor shows it
     (the header is line 1, the first data row line 2); ``None`` when the
     problem concerns the whole file or a column.
+
+    Examples
+    --------
+    >>> str(Problem("inspections.csv", 7, "overall_rating", "unknown rating", "Excellent"))
+    "inspections.csv, line 7, column 'overall_rating': unknown rating (got 'Excellent')"
     """
 
     file: str
@@ -64,12 +124,51 @@ class PartialDateError(ProbstatsError, ValueError):
     """A date string that is not YYYY, YYYY-MM or YYYY-MM-DD."""
 
 
+class ProcessedDataMissingError(ProbstatsError, FileNotFoundError):
+    """A processed table is not there: the build has not been run (or not finished)."""
+
+
+class IncompleteBuildError(ProbstatsError):
+    """Processed files do not match their build manifest: an interrupted or mixed build."""
+
+
+class UnsafeOutputError(ProbstatsError, ValueError):
+    """An output folder would overwrite raw data or files a build did not make."""
+
+
+class InvalidArgumentError(ProbstatsError, ValueError):
+    """An argument outside its allowed values (the message lists them)."""
+
+
+class WorkforceReadError(ProbstatsError, ValueError):
+    """A published spreadsheet table could not be read in the expected layout."""
+
+
+class UnparsedCellWarning(ProbstatsWarning):
+    """Some table cells were neither numbers nor known markers (kept as raw text)."""
+
+
+class FallbackDateWarning(ProbstatsWarning):
+    """Some inspections had no fieldwork date; publication date was used instead."""
+
+
+class ExtractionError(ProbstatsError):
+    """A document could not be read or decoded for extraction."""
+
+
+# --------------------------------------------------------------------------- models
+
+
 class ModelSpecificationError(ProbstatsError, ValueError):
     """A model cannot be fitted as specified (empty category, collinearity, ...)."""
 
 
-class ProbstatsWarning(UserWarning):
-    """Base class of probstats warnings."""
+class OrdinalSeparationError(ModelSpecificationError):
+    """Separation in a lean refit: the maximum-likelihood estimate does not exist."""
+
+
+class ZeroProbabilityError(ProbstatsError, FloatingPointError):
+    """Parameter values that give some observation probability zero (outside the domain)."""
 
 
 class SmallSampleWarning(ProbstatsWarning):
@@ -86,3 +185,43 @@ class SparseCategoryWarning(ProbstatsWarning):
 
 class DroppedRowsWarning(ProbstatsWarning):
     """Rows were dropped (e.g. complete-case analysis); the message says which."""
+
+
+class NonConvergenceWarning(ProbstatsWarning):
+    """An optimiser stopped before meeting its convergence criterion."""
+
+
+class ClusteringWarning(ProbstatsWarning):
+    """Inference ignores clustering at the level a covariate varies."""
+
+
+class ScaleWarning(ProbstatsWarning):
+    """A quantity is shown on a scale where its usual reading does not hold
+    (e.g. exponentiated probit coefficients are not odds ratios)."""
+
+
+class DiagnosticFailedWarning(ProbstatsWarning):
+    """A diagnostic test could not be computed (the message says why)."""
+
+
+class InvalidDrawsWarning(ProbstatsWarning):
+    """Some simulated or bootstrap parameter draws give probabilities outside 0-1."""
+
+
+class BootstrapFailureWarning(ProbstatsWarning):
+    """Some resampled or permuted refits failed (the message says how many and why)."""
+
+
+# --------------------------------------------------------------------------- report
+
+
+class TableInputError(ProbstatsError, ValueError):
+    """A table function was given a frame without the columns it needs."""
+
+
+class FigureInputError(ProbstatsError, ValueError):
+    """A figure function was given a frame without the columns it needs."""
+
+
+class FigureMetadataError(ProbstatsError, ValueError):
+    """A figure lacks the title, source line or alt text the house style requires."""

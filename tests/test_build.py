@@ -8,13 +8,17 @@ from pathlib import Path
 import pandas as pd
 import pandas.testing as pdt
 
-from probstats.dataset.build import PROCESSED_FILES, build
 from probstats.cli import main
+from probstats.dataset.build import PROCESSED_FILES, build
 from probstats.dataset.loaders import load_features, load_inspections, load_panel, load_staffing
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_rebuild_is_byte_identical_and_raw_untouched(raw_minimal, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from probstats.dataset.schema import RAW_TABLES
 from probstats.extract import (
     ExtractionError,
     extract_file,
@@ -23,7 +24,6 @@ from probstats.extract import (
 from probstats.extract import cli as extract_cli
 from probstats.extract.compare import compare_records, findings_to_frame
 from probstats.extract.records import TABLES
-from probstats.dataset.schema import RAW_TABLES
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

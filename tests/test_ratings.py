@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from probstats.errors import UnknownRatingError
 from probstats.dataset.ratings import RATINGS, parse_rating, rating_score, to_rating
+from probstats.errors import UnknownRatingError
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,10 @@ def test_missing_means_not_rated(missing):
 
 @pytest.mark.parametrize("bad", ["Excellent", "Satisfactory", "Requires", "Good-ish"])
 def test_unknown_label_is_refused_with_allowed_values(bad):
-    with pytest.raises(UnknownRatingError, match="allowed values are Inadequate, Requires improvement, Good, Outstanding"):
+    with pytest.raises(
+        UnknownRatingError,
+        match="allowed values are Inadequate, Requires improvement, Good, Outstanding",
+    ):
         parse_rating(bad)
 
 

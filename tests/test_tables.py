@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from probstats.report import tables as T
 from probstats.dataset.ratings import RATINGS
+from probstats.report import tables as T
 
 
 def _row(table: pd.DataFrame, **keys) -> pd.Series:

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probstats.dataset import vocab
-from probstats.errors import DataValidationError
 from probstats.dataset.paths import data_dir
+from probstats.errors import DataValidationError
 from probstats.official import (
     COLUMNS,
     FallbackDateWarning,

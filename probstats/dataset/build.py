@@ -15,9 +15,9 @@ import pandas as pd
 
 from probstats.dataset import clean
 from probstats.dataset.io import write_csv
-from probstats.errors import DataValidationError
 from probstats.dataset.processed import validate_frame
 from probstats.dataset.sources import sources_table
+from probstats.errors import DataValidationError, UnsafeOutputError
 
 #: Processed tables in the order they are written.
 PROCESSED_FILES = (
@@ -119,7 +119,7 @@ def build(
     """
     raw_dir, processed_dir = Path(raw_dir).resolve(), Path(processed_dir).resolve()
     if processed_dir == raw_dir or raw_dir in processed_dir.parents:
-        raise ValueError("refusing to write inside the raw data folder")
+        raise UnsafeOutputError("refusing to write inside the raw data folder")
     progress(f"reading and checking {raw_dir}")
     tables = build_tables(raw_dir)
     result = BuildResult(tables=tables)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from probstats.dataset.dates import parse_partial_date
-from probstats.errors import DataValidationError, Problem, UnknownUnitError
 from probstats.dataset.ratings import RATING_DTYPE, rating_score
+from probstats.dataset.raw import check_references, load_raw_table
 from probstats.dataset.schema import RAW_TABLES, whole_number_columns
 from probstats.dataset.units import UnitIndex
-from probstats.dataset.raw import check_references, load_raw_table
+from probstats.errors import DataValidationError, Problem, UnknownUnitError
 
 PRE_UNIFICATION_TYPES = ("CRC", "NPS division")
 

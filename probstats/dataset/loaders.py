@@ -13,13 +13,14 @@ import pandas as pd
 
 from probstats.dataset.io import read_csv
 from probstats.dataset.paths import data_dir
+from probstats.errors import ProcessedDataMissingError
 
 
 def _load(table: str, path: str | Path | None) -> pd.DataFrame:
     folder = Path(path) if path is not None else data_dir("processed")
     file = folder / f"{table}.csv"
     if not file.is_file():
-        raise FileNotFoundError(
+        raise ProcessedDataMissingError(
             f"{file} not found: run `probstats build` to rebuild the processed data"
         )
     return read_csv(file)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from probstats.errors import InvalidArgumentError
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -28,7 +30,7 @@ def data_dir(kind: str = "processed") -> Path:
     'raw'
     """
     if kind not in ("raw", "processed"):
-        raise ValueError(f"kind must be 'raw' or 'processed', got {kind!r}")
+        raise InvalidArgumentError(f"kind must be 'raw' or 'processed', got {kind!r}")
     override = os.environ.get("PROBSTATS_DATA_DIR")
     if override:
         return Path(override) / kind

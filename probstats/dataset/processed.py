@@ -14,9 +14,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from probstats.dataset import vocab
-from probstats.errors import DataValidationError, Problem
 from probstats.dataset.ratings import RATINGS
 from probstats.dataset.schema import KEYS, RAW_TABLES, Column
+from probstats.errors import DataValidationError, Problem
 
 
 def _column_schema(col: Column) -> pa.Column:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from probstats.dataset.io import read_csv
-from probstats.errors import DataValidationError, Problem
 from probstats.dataset.processed import SCHEMAS, validate_frame
-from probstats.dataset.schema import RAW_TABLES
 from probstats.dataset.raw import load_raw_table, read_csv_text
+from probstats.dataset.schema import RAW_TABLES
+from probstats.errors import DataValidationError, Problem
 
 PROCESSED_ONLY = {"features", "panel", "sources"}
 

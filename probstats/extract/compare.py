@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from probstats.extract.records import Record
 from probstats.dataset.ratings import parse_rating
 from probstats.dataset.units import normalise_name
+from probstats.errors import ExtractionError
+from probstats.extract.records import Record
 
 #: Kinds of finding, from most to least serious.
 KINDS = ("mismatch", "missing_in_dataset", "less_precise_in_dataset", "no_matching_row")
@@ -89,7 +90,7 @@ def read_dataset(inspections_csv: str | Path) -> dict[str, pd.DataFrame]:
     """Read inspections.csv and, when present beside it, staffing.csv and case_measures.csv."""
     path = Path(inspections_csv)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise ExtractionError(f"{path}: no such file")
     tables = {"inspections": pd.read_csv(path, dtype=str, keep_default_na=False)}
     for name in ("staffing", "case_measures"):
         other = path.with_name(f"{name}.csv")

@@ -11,6 +11,9 @@ import bisect
 import re
 from pathlib import Path
 
+from probstats.dataset.units import normalise_name
+from probstats.dataset.vocab import REGIONS
+from probstats.errors import InvalidArgumentError
 from probstats.extract import patterns as P
 from probstats.extract.records import (
     CaseMeasure,
@@ -27,8 +30,6 @@ from probstats.extract.text import (
     sentences,
     split_documents,
 )
-from probstats.dataset.units import normalise_name
-from probstats.dataset.vocab import REGIONS
 
 _REGION_KEYS = {normalise_name(r): r for r in REGIONS}
 
@@ -783,7 +784,7 @@ def extract_text(text: str, *, source_file: str | None = None) -> list[Record]:
     'Good'
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be str, got {type(text).__name__}")
+        raise InvalidArgumentError(f"text must be str, got {type(text).__name__}")
     if not text.strip():
         return []
     work = mask_boilerplate(normalise(text))

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from probstats.dataset.schema import RAW_TABLES
+from probstats.errors import InvalidArgumentError
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -237,7 +238,7 @@ def records_to_frame(
     [{'unit_name': 'Derby City', 'overall_rating': 'Good'}]
     """
     if table not in TABLES:
-        raise ValueError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
+        raise InvalidArgumentError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
     rows: list[dict[str, Any]] = []
     for rec in records:
         base = {

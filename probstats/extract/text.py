@@ -16,12 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from probstats.errors import ProbstatsError
-
-
-class ExtractionError(ProbstatsError):
-    """A document could not be read as text (binary, undecodable or unreadable)."""
-
+from probstats.errors import ExtractionError
 
 # One-for-one replacements: the working text has the same length as the original.
 _TRANSLATE = str.maketrans(

@@ -19,7 +19,7 @@ The panel is small, so the module offers
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,10 +28,18 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from probstats.errors import ModelSpecificationError, SmallSampleWarning
-from probstats.models.binomial.model import check_literal, design_matrix, tidy_frame
-from probstats.models.inference.missing import DroppedRows, complete_cases
 from probstats.dataset.ratings import RATINGS, rating_score
+from probstats.errors import ModelSpecificationError, SmallSampleWarning
+from probstats.models._base import (
+    Alternative,
+    ConfMethod,
+    DroppedRows,
+    check_literal,
+    complete_cases,
+    design_matrix,
+    tidy_table,
+)
+from probstats.models.separation import SeparationReport, not_separated
 
 __all__ = [
     "add_changes",
@@ -44,7 +52,6 @@ __all__ = [
 
 ChangeModel = Literal["linear", "ordinal"]
 CovType = Literal["HC3", "cluster", "nonrobust"]
-Alternative = Literal["two-sided", "greater", "less"]
 
 
 def add_changes(
@@ -78,7 +85,12 @@ def add_changes(
 
 @dataclass
 class ChangeResult:
-    """Fitted change model with tidy / glance / augment."""
+    """Fitted change model; satisfies :class:`~probstats.models._base.ModelResult`.
+
+    A linear change model predicts the mean change in rating steps, so it has no
+    outcome categories: :meth:`predict_proba` refuses and says so. An ordinal change
+    model delegates to its :class:`~probstats.models.ordinal.results.OrdinalResult`.
+    """
 
     outcome: str
     predictors: list[str]
@@ -95,25 +107,82 @@ class ChangeResult:
     conf_level: float = 0.95
     levels: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    estimator: str = "ml"
 
     def cov_params(self) -> pd.DataFrame:
         return self.cov.copy()
 
-    def tidy(self) -> pd.DataFrame:
-        """``term, estimate, std_error, statistic, p_value, conf_low, conf_high``."""
+    @property
+    def bse(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index)
+
+    @property
+    def nobs(self) -> int:
+        return len(self.data)
+
+    @property
+    def categories(self) -> list[str]:
         if self.ordinal_result is not None:
-            return self.ordinal_result.tidy()
-        se = np.sqrt(np.diag(self.cov.to_numpy()))
-        return tidy_frame(
+            return [str(c) for c in self.ordinal_result.categories]
+        return []
+
+    @property
+    def separation(self) -> SeparationReport:
+        if self.ordinal_result is not None:
+            return self.ordinal_result.separation
+        return not_separated()
+
+    @property
+    def converged(self) -> bool:
+        return True if self.ordinal_result is None else self.ordinal_result.converged
+
+    @property
+    def estimable(self) -> bool:
+        if self.ordinal_result is not None:
+            return self.ordinal_result.estimable
+        return bool(np.all(np.isfinite(self.bse.to_numpy())))
+
+    def tidy(
+        self,
+        conf_level: float | None = None,
+        *,
+        conf_method: ConfMethod = "wald",
+        exponentiate: bool = False,
+        per: dict[str, float] | None = None,
+        auxiliary: bool = True,
+    ) -> pd.DataFrame:
+        """``term, estimate, std_error, statistic, p_value, conf_low, conf_high``.
+
+        Linear model: Wald intervals on ``t`` (``conf_method="profile"`` and
+        ``exponentiate`` are for the ordinal change model).
+        """
+        if self.ordinal_result is not None:
+            return self.ordinal_result.tidy(
+                conf_level,
+                conf_method=conf_method,
+                exponentiate=exponentiate,
+                per=per,
+                auxiliary=auxiliary,
+            )
+        check_literal(conf_method, ("wald",), "conf_method")
+        if exponentiate:
+            raise ModelSpecificationError("a linear change model has no odds ratios")
+        scale = pd.Series(1.0, index=self.params.index)
+        for term, mult in (per or {}).items():
+            if term not in scale.index:
+                raise ModelSpecificationError(f"per: unknown term {term!r}")
+            scale[term] = mult
+        return tidy_table(
             self.params.index,
-            self.params.to_numpy(),
-            se,
+            (self.params * scale).to_numpy(),
+            (self.bse * scale).to_numpy(),
             df=self.df_inference,
-            conf_level=self.conf_level,
+            conf_level=self.conf_level if conf_level is None else conf_level,
         )
 
     def glance(self) -> pd.DataFrame:
-        """``n, n_dropped, log_likelihood, aic, bic, pseudo_r2`` (R-squared for linear)."""
+        """``n, n_dropped, log_likelihood, aic, bic, pseudo_r2 (R-squared for linear),
+        df_residual, converged, separation, estimator`` and more."""
         if self.ordinal_result is not None:
             g = self.ordinal_result.glance().copy()
             g["n_dropped"] = self.dropped.n_dropped
@@ -127,20 +196,68 @@ class ChangeResult:
                 "aic": [float(r.aic)],
                 "bic": [float(r.bic)],
                 "pseudo_r2": [float(r.rsquared)],
+                "df_residual": [float(r.df_resid)],
+                "converged": [True],
+                "separation": ["none"],
+                "estimator": [self.estimator],
                 "adj_r2": [float(r.rsquared_adj)],
                 "cov_type": [self.cov_type],
                 "df_inference": [self.df_inference],
             }
         )
 
-    def augment(self) -> pd.DataFrame:
-        """Model frame with ``.fitted`` and ``.resid`` (linear) or the ordinal augment."""
+    def augment(self, newdata: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Model frame (or ``newdata``) with ``.fitted`` (and ``.resid`` on the model frame)
+        for the linear model; the ordinal augment otherwise."""
         if self.ordinal_result is not None:
-            return self.ordinal_result.augment()
+            return self.ordinal_result.augment(newdata)
+        if newdata is not None:
+            X, _ = design_matrix(newdata, self.predictors, self.levels, intercept=True)
+            out = newdata.copy()
+            out[".fitted"] = X.to_numpy() @ self.params.to_numpy()
+            return out
         out = self.data.copy()
         out[".fitted"] = np.asarray(self.sm_result.fittedvalues)
         out[".resid"] = np.asarray(self.sm_result.resid)
         return out
+
+    def predict_proba(
+        self,
+        newdata: pd.DataFrame | None = None,
+        params: pd.Series | np.ndarray | None = None,
+    ) -> pd.DataFrame:
+        """Category probabilities of the ordinal change model (the linear one has none)."""
+        if self.ordinal_result is None:
+            raise ModelSpecificationError(
+                "a linear change model predicts the mean change in rating steps, not "
+                "category probabilities; use augment() or fit_change(..., model='ordinal')"
+            )
+        return self.ordinal_result.predict_proba(newdata, params)
+
+    def refit_fn(self) -> Callable[[pd.DataFrame], pd.Series]:
+        """A ``fit_fn(data) -> pd.Series`` of estimates for resampling."""
+        if self.ordinal_result is not None:
+            return self.ordinal_result.refit_fn()
+        outcome, predictors, levels = self.outcome, list(self.predictors), self.levels
+        names = self.params.index
+
+        def fit_fn(data: pd.DataFrame) -> pd.Series:
+            X, _ = design_matrix(data, predictors, levels, intercept=True)
+            y = pd.to_numeric(data[outcome]).to_numpy(dtype=float)
+            beta, *_ = np.linalg.lstsq(X.to_numpy(), y, rcond=None)
+            return pd.Series(beta, index=names)
+
+        return fit_fn
+
+    def summary(self) -> str:
+        """Text summary: tidy table, glance and notes."""
+        lines = [
+            f"{self.model} change model of {self.outcome}",
+            self.tidy().to_string(index=False),
+            self.glance().to_string(index=False),
+        ]
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
 
 
 def fit_change(
@@ -218,7 +335,7 @@ def fit_change(
         ordinal_kwargs.setdefault("warn", warn)
         ores = fit_ordinal(frame, outcome, predictors, **ordinal_kwargs)
         params = pd.Series(ores.params, dtype=float)
-        cov = ores.cov_params() if callable(getattr(ores, "cov_params", None)) else ores.cov
+        cov = ores.cov_params()
         return ChangeResult(
             outcome,
             predictors,
@@ -229,13 +346,13 @@ def fit_change(
             None,
             kept,
             report,
-            float(getattr(ores, "llf", np.nan)),
+            ores.llf,
             None,
             ores,
             conf_level,
             notes=notes,
         )
-    Xdf, levels = design_matrix(kept, predictors)
+    Xdf, levels = design_matrix(kept, predictors, intercept=True)
     y = pd.to_numeric(kept[outcome]).to_numpy(dtype=float)
     if len(kept) <= Xdf.shape[1]:
         raise ModelSpecificationError(f"{len(kept)} rows cannot identify {Xdf.shape[1]} terms")

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from probstats.errors import DroppedRowsWarning, ModelSpecificationError
-from probstats.models.binomial.model import BinomialResult, ClusteringWarning, Family, fit_binomial
+from probstats.errors import ClusteringWarning, DroppedRowsWarning, ModelSpecificationError
+from probstats.models.binomial import BinomialResult, Family, fit_binomial
 
 __all__ = [
     "ClusteringWarning",

@@ -36,14 +36,16 @@ import pandas as pd
 
 from probstats.dataset import vocab
 from probstats.dataset.dates import parse_partial_date
+from probstats.dataset.paths import data_dir
 from probstats.errors import (
     DataValidationError,
+    FallbackDateWarning,
+    InvalidArgumentError,
     PartialDateError,
     Problem,
-    ProbstatsError,
-    ProbstatsWarning,
+    UnparsedCellWarning,
+    WorkforceReadError,
 )
-from probstats.dataset.paths import data_dir
 
 # ---------------------------------------------------------------------------
 # Vocabulary of the official table
@@ -162,18 +164,6 @@ _REGION_ALIASES.update(
         "wales probation service": "Wales",
     }
 )
-
-
-class WorkforceReadError(ProbstatsError, ValueError):
-    """A published spreadsheet table could not be read in the expected layout."""
-
-
-class UnparsedCellWarning(ProbstatsWarning):
-    """Some table cells were neither numbers nor known markers (kept as raw text)."""
-
-
-class FallbackDateWarning(ProbstatsWarning):
-    """Some inspections had no fieldwork date; publication date was used instead."""
 
 
 def canonical_region(name: object) -> str | None:
@@ -772,7 +762,7 @@ def table_to_official(
     [['PS Wales', 'Wales', 'PO', '300.5']]
     """
     if measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
+        raise InvalidArgumentError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
     frame = table.copy()
     if isinstance(grade, str):
         frame["_grade"] = grade
@@ -904,9 +894,9 @@ def attach_regional_staffing(
     [[457.0, Timestamp('2023-09-30 00:00:00'), 128]]
     """
     if measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
+        raise InvalidArgumentError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
     if geography_type not in ("region", "national"):
-        raise ValueError("geography_type must be 'region' or 'national'")
+        raise InvalidArgumentError("geography_type must be 'region' or 'national'")
     needed = (
         {reference}
         | ({fallback} if fallback else set())
@@ -914,7 +904,7 @@ def attach_regional_staffing(
     )
     missing = sorted(c for c in needed if c not in inspections.columns)
     if missing:
-        raise ValueError(f"inspections lack column(s): {', '.join(missing)}")
+        raise InvalidArgumentError(f"inspections lack column(s): {', '.join(missing)}")
     name = name or f"{measure}_{grade.lower()}"
 
     series = official[(official["measure"] == measure) & (official["grade"] == grade)]
@@ -1007,7 +997,7 @@ def attach_regional_staffing(
 def _arr(x: object, what: str) -> np.ndarray:
     a = np.asarray(x, dtype=float)
     if np.any(a[~np.isnan(a)] < 0):
-        raise ValueError(f"{what} must not be negative")
+        raise InvalidArgumentError(f"{what} must not be negative")
     return a
 
 

@@ -42,13 +42,12 @@ class Fit:
     @property
     def separated(self) -> bool:
         """True when the data separate the outcome: no finite estimate exists."""
-        info = getattr(self.result, "separation", None)
-        return info is not None and getattr(info, "kind", "none") != "none"
+        return self.ok and self.result.separation.separated
 
     @property
     def estimable(self) -> bool:
-        """Fitted, with finite maximum-likelihood estimates worth plotting."""
-        return self.ok and not self.separated
+        """Fitted, with finite estimates worth plotting (converged, not separated)."""
+        return self.ok and self.result.estimable
 
     def notes_frame(self) -> pd.DataFrame:
         """One row per caveat: model name, kind (warning or error) and message."""
@@ -68,7 +67,7 @@ def _capture(name: str, description: str, data: pd.DataFrame, fit_fn) -> Fit:
             result, error = None, f"{type(exc).__name__}: {exc}"
     messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     n_used = len(data)
-    if result is not None and hasattr(result, "glance"):
+    if result is not None:
         n_used = int(result.glance()["n"].iloc[0])
     return Fit(name, description, n_used, result, error, messages)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from probstats.dataset.summaries import coverage_by_year
 from probstats.report import figures as figs
 from probstats.report import tables as tab
 from probstats.report.analysis import MAIN_PREDICTOR, exact_rank_test, main_fits
 from probstats.report.render import FigureRecord, save_figure, write_figure_index
-from probstats.dataset.summaries import coverage_by_year
 
 #: Predicted probabilities are shown over this range of PO vacancy (percentage points).
 VACANCY_GRID = np.arange(0.0, 50.5, 2.5)

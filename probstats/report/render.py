@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from probstats.errors import InvalidArgumentError
 from probstats.report.style import FigureMetadataError, figure_meta, get_alt_text, house_style
 
 __all__ = ["FigureRecord", "save_figure", "figure_index_markdown", "write_figure_index"]
@@ -93,14 +94,18 @@ def save_figure(
     """
     unknown = [f for f in formats if f not in _FORMATS]
     if unknown:
-        raise ValueError(f"unknown format(s) {unknown}; allowed are {sorted(_FORMATS)}")
+        raise InvalidArgumentError(f"unknown format(s) {unknown}; allowed are {sorted(_FORMATS)}")
     meta = figure_meta(fig)
     alt = get_alt_text(fig)
     if not alt:
-        raise FigureMetadataError("set alt text (probstats.report.style.set_alt_text) before saving")
+        raise FigureMetadataError(
+            "set alt text (probstats.report.style.set_alt_text) before saving"
+        )
     title = meta.get("title")
     if not title:
-        raise FigureMetadataError("add a headline title (probstats.report.style.add_titles) before saving")
+        raise FigureMetadataError(
+            "add a headline title (probstats.report.style.add_titles) before saving"
+        )
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []

@@ -24,8 +24,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from probstats.errors import ProbstatsError
 from probstats.dataset.ratings import RATINGS
+from probstats.errors import FigureMetadataError
 
 __all__ = [
     "PALETTE",
@@ -127,10 +127,6 @@ _SOURCE_SIZE = 8.0
 _LINE_SPACING = 1.3
 _MARGIN_IN = 0.08
 _META_ATTR = "_probstats_meta"
-
-
-class FigureMetadataError(ProbstatsError, ValueError):
-    """A figure lacks, or was given invalid, title or alt text."""
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from probstats.errors import ProbstatsError
 from probstats.dataset.ratings import RATINGS, to_rating
+from probstats.errors import TableInputError
 
 __all__ = [
     "TableInputError",
@@ -38,10 +38,6 @@ NO_REGION = "(no region)"
 NOT_RATED = "Not rated"
 UNKNOWN_YEAR = "unknown"
 TOTAL = "Total"
-
-
-class TableInputError(ProbstatsError, ValueError):
-    """A table function was given a frame without the columns it needs, or a bad option."""
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

@@ -33,32 +33,49 @@ Associations estimated here are not causal effects.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import optimize, special, stats
+from scipy import special
 
 from probstats.errors import (
+    ClusteringWarning,
     ModelSpecificationError,
+    NonConvergenceWarning,
     ProbstatsWarning,
     SeparationWarning,
     SmallSampleWarning,
 )
-from probstats.models.inference.missing import DroppedRows, complete_cases
-from probstats.models._base import tidy_table
+from probstats.models._base import (
+    DroppedRows,
+    Estimator,
+    check_literal,
+    collinearity_problem,
+    complete_cases,
+    design_matrix,
+    safe_inverse,
+)
+from probstats.models.binomial.likelihood import (
+    bb_score_obs,
+    betabinomial_loglik,
+    cluster_sandwich,
+    fit_betabinomial,
+    fit_glmm,
+    rho_start,
+)
+from probstats.models.binomial.results import BinomialResult
+from probstats.models.separation import SeparationReport, check_binomial, not_separated
 
 __all__ = [
+    "BinomialResult",
     "Family",
     "RegionEffect",
-    "ClusteringWarning",
-    "BinomialResult",
-    "fit_binomial",
     "betabinomial_loglik",
-    "tidy_frame",
+    "fit_binomial",
 ]
 
 Family = Literal["binomial", "quasibinomial", "betabinomial"]
@@ -66,532 +83,6 @@ RegionEffect = Literal["cluster", "random", "none"]
 OutcomeScale = Literal["auto", "percent", "proportion", "count"]
 
 _MIN_CLUSTERS = 20
-
-
-class ClusteringWarning(ProbstatsWarning):
-    """Inference ignores clustering at the level a covariate varies."""
-
-
-def check_literal(value: object, options: object, name: str) -> None:
-    """Raise ModelSpecificationError listing the allowed values of a Literal option."""
-    allowed = get_args(options)
-    if value not in allowed:
-        raise ModelSpecificationError(
-            f"{name}={value!r} is not allowed; allowed values are "
-            + ", ".join(repr(a) for a in allowed)
-        )
-
-
-def tidy_frame(
-    terms: Sequence[str],
-    estimate: np.ndarray,
-    std_error: np.ndarray,
-    *,
-    df: float | None = None,
-    conf_level: float = 0.95,
-) -> pd.DataFrame:
-    """Build a broom-style tidy frame from estimates and standard errors.
-
-    ``df=None`` uses the normal reference (z); otherwise ``t`` on ``df`` degrees of freedom.
-    A thin wrapper of :func:`probstats.models._base.tidy_table` so that every model shares
-    one definition.
-
-    Examples
-    --------
-    >>> tidy_frame(["b"], np.array([1.0]), np.array([0.5]))["p_value"].round(4).tolist()
-    [0.0455]
-    """
-    return tidy_table(terms, estimate, std_error, df=df, conf_level=conf_level)
-
-
-# --------------------------------------------------------------------------- design
-
-
-def design_matrix(
-    data: pd.DataFrame, predictors: Sequence[str], levels: dict[str, list] | None = None
-) -> tuple[pd.DataFrame, dict[str, list]]:
-    """Intercept plus numeric predictors and treatment dummies for categorical ones.
-
-    ``levels`` (returned by a first call) fixes the dummy coding for new data.
-    """
-    learn = levels is None
-    levels = {} if levels is None else levels
-    cols: dict[str, np.ndarray] = {"Intercept": np.ones(len(data))}
-    for p in predictors:
-        s = data[p]
-        categorical = (
-            isinstance(s.dtype, pd.CategoricalDtype)
-            or s.dtype == object
-            or pd.api.types.is_string_dtype(s.dtype)
-            or p in levels
-        ) and not pd.api.types.is_bool_dtype(s.dtype)
-        if categorical:
-            if learn:
-                cats = (
-                    list(s.cat.categories)
-                    if isinstance(s.dtype, pd.CategoricalDtype)
-                    else sorted(s.dropna().unique())
-                )
-                levels[p] = [c for c in cats if (s == c).any()]
-            for lev in levels[p][1:]:
-                cols[f"{p}[{lev}]"] = (s == lev).to_numpy(dtype=float)
-        else:
-            cols[p] = pd.to_numeric(s).to_numpy(dtype=float)
-    return pd.DataFrame(cols, index=data.index), levels
-
-
-# --------------------------------------------------------------------------- beta-binomial
-
-
-def _bb_ab(eta: np.ndarray, theta: float | np.ndarray) -> tuple[np.ndarray, ...]:
-    mu = special.expit(eta)
-    phi = np.exp(-np.asarray(theta, dtype=float))  # a + b; rho = expit(theta) = 1/(1+phi)
-    return mu, phi, mu * phi, (1 - mu) * phi
-
-
-def betabinomial_loglik(
-    k: np.ndarray, n: np.ndarray, eta: np.ndarray, theta: float | np.ndarray
-) -> np.ndarray:
-    """Per-observation beta-binomial log-likelihood in the (logit mean, logit rho) form.
-
-    ``mu = expit(eta)``, ``rho = expit(theta)``; equivalent to
-    ``scipy.stats.betabinom.logpmf(k, n, mu*(1-rho)/rho, (1-mu)*(1-rho)/rho)``.
-
-    Examples
-    --------
-    >>> from scipy.stats import betabinom
-    >>> a = betabinomial_loglik(np.array([3]), np.array([10]), np.array([0.0]), 0.0)
-    >>> bool(np.isclose(a[0], betabinom.logpmf(3, 10, 0.5, 0.5)))
-    True
-    """
-    _, _, a, b = _bb_ab(eta, theta)
-    logc = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-    return logc + special.betaln(k + a, n - k + b) - special.betaln(a, b)
-
-
-def _bb_scores(
-    k: np.ndarray, n: np.ndarray, eta: np.ndarray, theta: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """d loglik / d eta and d loglik / d theta per observation."""
-    mu, phi, a, b = _bb_ab(eta, theta)
-    dg = special.digamma
-    da = dg(k + a) - dg(n + phi) - dg(a) + dg(phi)
-    db = dg(n - k + b) - dg(n + phi) - dg(b) + dg(phi)
-    d_eta = phi * mu * (1 - mu) * (da - db)
-    d_theta = -(a * da + b * db)
-    return d_eta, d_theta
-
-
-def _bb_negll(par: np.ndarray, k, n, X) -> float:
-    return -float(betabinomial_loglik(k, n, X @ par[:-1], par[-1]).sum())
-
-
-def _bb_grad(par: np.ndarray, k, n, X) -> np.ndarray:
-    de, dt = _bb_scores(k, n, X @ par[:-1], par[-1])
-    return -np.append(X.T @ de, dt.sum())
-
-
-def _bb_score_obs(par: np.ndarray, k, n, X) -> np.ndarray:
-    de, dt = _bb_scores(k, n, X @ par[:-1], par[-1])
-    return np.column_stack([X * de[:, None], dt])
-
-
-def _hessian_from_grad(grad: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    h = 1e-5 * np.maximum(1.0, np.abs(x))
-    cols = []
-    for j in range(len(x)):
-        e = np.zeros_like(x)
-        e[j] = h[j]
-        cols.append((grad(x + e) - grad(x - e)) / (2 * h[j]))
-    H = np.column_stack(cols)
-    return (H + H.T) / 2
-
-
-def _hessian(f: Callable[[np.ndarray], float], x: np.ndarray, rel: float = 1e-4) -> np.ndarray:
-    """Central-difference Hessian of a scalar function."""
-    p = len(x)
-    h = rel * np.maximum(1.0, np.abs(x))
-    H = np.empty((p, p))
-    f0 = f(x)
-    for i in range(p):
-        ei = np.zeros(p)
-        ei[i] = h[i]
-        H[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h[i] ** 2
-        for j in range(i):
-            ej = np.zeros(p)
-            ej[j] = h[j]
-            H[i, j] = H[j, i] = (
-                f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)
-            ) / (4 * h[i] * h[j])
-    return H
-
-
-def _fit_betabinomial(k, n, X, start_beta, start_theta):
-    par0 = np.append(start_beta, start_theta)
-    opt = optimize.minimize(
-        _bb_negll,
-        par0,
-        args=(k, n, X),
-        jac=_bb_grad,
-        method="BFGS",
-        options={"gtol": 1e-8, "maxiter": 2000},
-    )
-    H = _hessian_from_grad(lambda p: _bb_grad(p, k, n, X), opt.x)
-    return opt, H
-
-
-# --------------------------------------------------------------------------- GLMM by AGQ
-
-
-def _binom_ll(k, n, eta):
-    # k*log(mu) + (n-k)*log(1-mu) without the binomial coefficient (added once outside)
-    return k * eta - n * np.logaddexp(0.0, eta)
-
-
-def _binom_d1(k, n, eta):
-    return k - n * special.expit(eta)
-
-
-def _binom_d2(k, n, eta):
-    mu = special.expit(eta)
-    return -n * mu * (1 - mu)
-
-
-class _AGQ:
-    """Marginal log-likelihood of a logit model with a normal group intercept."""
-
-    def __init__(self, k, n, X, groups, family: str, n_quad: int):
-        self.k, self.n, self.X, self.g = k, n, X, groups
-        self.G = int(groups.max()) + 1
-        self.family = family
-        self.x_q, self.w_q = np.polynomial.hermite.hermgauss(n_quad)
-        self.logc = float(
-            (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)).sum()
-        )
-        self.p = X.shape[1]
-        self.last_mode = np.zeros(self.G)
-
-    def _ll(self, eta, theta):
-        if self.family == "binomial":
-            return _binom_ll(self.k, self.n, eta)
-        return betabinomial_loglik(self.k, self.n, eta, theta)
-
-    def _d1(self, eta, theta):
-        if self.family == "binomial":
-            return _binom_d1(self.k, self.n, eta)
-        return _bb_scores(self.k, self.n, eta, theta)[0]
-
-    def _d2(self, eta, theta):
-        if self.family == "binomial":
-            return _binom_d2(self.k, self.n, eta)
-        h = 1e-5
-        return (self._d1(eta + h, theta) - self._d1(eta - h, theta)) / (2 * h)
-
-    def _gsum(self, v):
-        return np.bincount(self.g, weights=v, minlength=self.G)
-
-    def split(self, par):
-        beta = par[: self.p]
-        sigma = float(np.exp(par[self.p]))
-        theta = par[self.p + 1] if self.family == "betabinomial" else None
-        return beta, sigma, theta
-
-    def modes(self, par):
-        beta, sigma, theta = self.split(par)
-        eta0 = self.X @ beta
-        u = self.last_mode.copy()
-        for _ in range(100):
-            eta = eta0 + sigma * u[self.g]
-            g1 = sigma * self._gsum(self._d1(eta, theta)) - u
-            g2 = sigma**2 * self._gsum(self._d2(eta, theta)) - 1.0
-            g2 = np.minimum(g2, -1e-8)
-            step = np.clip(-g1 / g2, -2.0, 2.0)
-            u = u + step
-            if np.max(np.abs(step)) < 1e-10:
-                break
-        eta = eta0 + sigma * u[self.g]
-        g2 = sigma**2 * self._gsum(self._d2(eta, theta)) - 1.0
-        self.last_mode = u
-        return u, 1.0 / np.sqrt(np.maximum(-g2, 1e-12))
-
-    def group_loglik(self, par) -> np.ndarray:
-        beta, sigma, theta = self.split(par)
-        u_hat, s = self.modes(par)
-        eta0 = self.X @ beta
-        nodes = u_hat[:, None] + np.sqrt(2.0) * s[:, None] * self.x_q[None, :]  # G x Q
-        h = np.empty_like(nodes)
-        for q in range(nodes.shape[1]):
-            h[:, q] = self._gsum(self._ll(eta0 + sigma * nodes[self.g, q], theta))
-        h += -0.5 * nodes**2 - 0.5 * np.log(2 * np.pi)
-        return np.log(np.sqrt(2.0) * s) + special.logsumexp(
-            h + self.x_q[None, :] ** 2 + np.log(self.w_q)[None, :], axis=1
-        )
-
-    def negll(self, par) -> float:
-        if not np.all(np.isfinite(par)):
-            return np.inf
-        extra = self.logc if self.family == "binomial" else 0.0
-        val = -(float(self.group_loglik(par).sum()) + extra)
-        return val if np.isfinite(val) else np.inf
-
-
-def _fit_glmm(k, n, X, groups, family, n_quad, start, lean=False):
-    agq = _AGQ(k, n, X, groups, family, n_quad)
-    opt = optimize.minimize(agq.negll, start, method="BFGS", options={"gtol": 1e-6})
-    if not opt.success:  # BFGS may stop on a flat ridge (sd near 0); polish
-        opt2 = optimize.minimize(
-            agq.negll,
-            opt.x,
-            method="Nelder-Mead",
-            options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
-        )
-        if opt2.fun <= opt.fun:
-            opt2.success = True
-            opt = opt2
-    H = np.full((len(opt.x), len(opt.x)), np.nan) if lean else _hessian(agq.negll, opt.x)
-    agq.modes(opt.x)
-    return opt, H, agq
-
-
-# --------------------------------------------------------------------------- result
-
-
-@dataclass
-class BinomialResult:
-    """Fitted binomial / quasi-binomial / beta-binomial model of a case-sample outcome.
-
-    Attributes
-    ----------
-    params, cov
-        All estimated parameters (logit coefficients, then ``logit_rho`` for the
-        beta-binomial and ``log_sd__<region>`` for a random intercept) and the covariance
-        used for inference (cluster-robust, quasi-scaled or model-based).
-    df_inference
-        Degrees of freedom of the ``t`` reference (``None`` means normal).
-    data
-        The model frame actually used (complete cases) with ``successes`` and ``trials``.
-    dropped
-        :class:`~probstats.models.inference.missing.DroppedRows` report.
-    sm_result
-        Underlying statsmodels ``GLMResults`` for binomial / quasi-binomial fits.
-    optimizer
-        ``scipy.optimize.OptimizeResult`` for likelihoods maximised here.
-    notes
-        Plain-language caveats (few clusters, boundary estimates, ...).
-    """
-
-    outcome: str
-    predictors: list[str]
-    family: str
-    region_effect: str
-    region: str | None
-    params: pd.Series
-    cov: pd.DataFrame
-    df_inference: float | None
-    data: pd.DataFrame
-    successes: np.ndarray
-    trials: np.ndarray
-    llf: float
-    n_groups: int | None
-    dropped: DroppedRows
-    levels: dict[str, list]
-    conf_level: float = 0.95
-    dispersion: float = 1.0
-    sm_result: object | None = None
-    optimizer: object | None = None
-    random_effects: pd.Series | None = None
-    notes: list[str] = field(default_factory=list)
-    _spec: dict = field(default_factory=dict, repr=False)
-    _null_llf: float | None = field(default=None, repr=False)
-
-    # -- basic accessors
-    @property
-    def nobs(self) -> int:
-        return len(self.data)
-
-    @property
-    def coef_names(self) -> list[str]:
-        """Names of the logit coefficients (excluding dispersion / variance parameters)."""
-        return [t for t in self.params.index if not t.startswith(("logit_rho", "log_sd__"))]
-
-    def cov_params(self) -> pd.DataFrame:
-        return self.cov.copy()
-
-    @property
-    def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.cov)), index=self.params.index)
-
-    # -- prediction
-    def linear_predictor(self, newdata: pd.DataFrame, params: pd.Series | None = None):
-        params = self.params if params is None else pd.Series(params, index=self.params.index)
-        X, _ = design_matrix(newdata, self.predictors, self.levels)
-        return X.to_numpy() @ params[self.coef_names].to_numpy()
-
-    def predict_proba(
-        self, newdata: pd.DataFrame, params: pd.Series | np.ndarray | None = None
-    ) -> np.ndarray:
-        """Predicted probability that a case is sufficient.
-
-        For a random-intercept model this is the probability in a typical region
-        (random effect 0), not the population average.
-        """
-        return special.expit(self.linear_predictor(newdata, params))
-
-    # -- tidy interface
-    def tidy(
-        self,
-        *,
-        exponentiate: bool = False,
-        per: dict[str, float] | None = None,
-        conf_level: float | None = None,
-    ) -> pd.DataFrame:
-        """Coefficient table ``term, estimate, std_error, statistic, p_value, conf_low,
-        conf_high``.
-
-        ``exponentiate=True`` gives odds ratios (and the exponentiated interval; the
-        standard error stays on the log-odds scale). ``per={"vacancy_rate_po": 10}``
-        rescales that coefficient to a 10-unit change first. A random-intercept SD is
-        reported on its own scale with a Wald interval from the log scale and no test
-        (a zero SD is on the boundary).
-        """
-        level = self.conf_level if conf_level is None else conf_level
-        coef = self.coef_names
-        scale = pd.Series(1.0, index=coef)
-        for term, mult in (per or {}).items():
-            if term not in scale.index:
-                raise ModelSpecificationError(f"per: unknown term {term!r}; terms are {coef}")
-            scale[term] = mult
-        est = self.params[coef] * scale
-        se = self.bse[coef] * scale
-        out = tidy_frame(
-            coef, est.to_numpy(), se.to_numpy(), df=self.df_inference, conf_level=level
-        )
-        if exponentiate:
-            for c in ("estimate", "conf_low", "conf_high"):
-                out[c] = np.exp(out[c])
-        extra = [t for t in self.params.index if t not in coef]
-        rows = []
-        z = stats.norm.ppf(0.5 + level / 2)
-        for t in extra:
-            e, s = float(self.params[t]), float(self.bse[t])
-            if t.startswith("log_sd__"):
-                name, tr = "sd__" + t[len("log_sd__") :], np.exp
-            else:
-                name, tr = "rho", special.expit
-            # delta-method SE on the reported scale; interval from the unbounded scale
-            d = np.exp(e) if name.startswith("sd__") else tr(e) * (1 - tr(e))
-            rows.append(
-                {
-                    "term": name,
-                    "estimate": tr(e),
-                    "std_error": s * d,
-                    "statistic": np.nan,
-                    "p_value": np.nan,
-                    "conf_low": tr(e - z * s),
-                    "conf_high": tr(e + z * s),
-                }
-            )
-        if rows:
-            out = pd.concat([out, pd.DataFrame(rows)], ignore_index=True)
-        return out
-
-    def _null_loglik(self) -> float:
-        if self._null_llf is None:
-            spec = dict(self._spec)
-            spec.update(predictors=[], warn=False)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                null = _fit_frame(self.data, **spec)
-            self._null_llf = null.llf
-        return self._null_llf
-
-    def glance(self) -> pd.DataFrame:
-        """One row: ``n, n_dropped, log_likelihood, aic, bic, pseudo_r2`` plus ``family,
-        region_effect, n_groups, df_inference, dispersion, n_cases``.
-
-        The log-likelihood includes the binomial coefficients, so binomial and
-        beta-binomial fits are comparable by AIC. Quasi-binomial has no likelihood: its
-        ``log_likelihood`` is the binomial one and ``aic``/``bic`` are NaN. ``pseudo_r2``
-        is McFadden's, against the intercept-only model of the same kind.
-        """
-        k = len(self.params)
-        quasi = self.family == "quasibinomial"
-        aic = np.nan if quasi else -2 * self.llf + 2 * k
-        bic = np.nan if quasi else -2 * self.llf + np.log(self.nobs) * k
-        null = self._null_loglik() if self.predictors else self.llf
-        return pd.DataFrame(
-            {
-                "n": [self.nobs],
-                "n_dropped": [self.dropped.n_dropped],
-                "log_likelihood": [self.llf],
-                "aic": [aic],
-                "bic": [bic],
-                "pseudo_r2": [1 - self.llf / null if null != 0 else np.nan],
-                "family": [self.family],
-                "region_effect": [self.region_effect],
-                "n_groups": [self.n_groups],
-                "df_inference": [self.df_inference],
-                "dispersion": [self.dispersion],
-                "n_cases": [int(self.trials.sum())],
-            }
-        )
-
-    def augment(self) -> pd.DataFrame:
-        """The model frame with ``.fitted`` (probability, typical region),
-        ``.observed`` (k/n), ``.resid_response`` and ``.resid_pearson`` (on the model's
-        variance, including the beta-binomial inflation), and for a random-intercept model
-        ``.random_effect`` and ``.fitted_region``."""
-        out = self.data.copy()
-        mu = self.predict_proba(self.data)
-        k, n = self.successes, self.trials
-        var = n * mu * (1 - mu)
-        if self.family == "betabinomial":
-            rho = special.expit(self.params["logit_rho"])
-            var = var * (1 + (n - 1) * rho)
-        elif self.family == "quasibinomial":
-            var = var * self.dispersion
-        out[".observed"] = k / n
-        out[".fitted"] = mu
-        out[".resid_response"] = k / n - mu
-        out[".resid_pearson"] = (k - n * mu) / np.sqrt(var)
-        if self.random_effects is not None:
-            re = self.data[self.region].map(self.random_effects).to_numpy(dtype=float)
-            out[".random_effect"] = re
-            out[".fitted_region"] = special.expit(self.linear_predictor(self.data) + re)
-        return out
-
-    def refit_fn(self, **overrides) -> Callable[[pd.DataFrame], pd.Series]:
-        """A lean ``fit_fn(data) -> pd.Series`` of parameters for resampling.
-
-        Cluster-robust and quasi fits share their point estimates with the plain
-        binomial / beta-binomial likelihood, so the refit skips the variance work.
-        """
-        spec = dict(self._spec)
-        if spec["region_effect"] == "cluster":
-            spec["region_effect"] = "none"
-        if spec["family"] == "quasibinomial":
-            spec["family"] = "binomial"
-        spec.update(warn=False, lean=True)
-        spec.update(overrides)
-        cols = list(self.data.columns)
-
-        def fit_fn(data: pd.DataFrame) -> pd.Series:
-            return _fit_frame(data[cols], **spec).params
-
-        return fit_fn
-
-    def summary(self) -> str:
-        """Short text summary: tidy table, glance and notes."""
-        lines = [
-            f"{self.family} model of {self.outcome}; region handling: {self.region_effect}",
-            self.tidy().to_string(index=False),
-            self.glance().to_string(index=False),
-        ]
-        lines += [f"Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- fitting
 
 
 def _outcome_values(
@@ -633,6 +124,7 @@ def fit_binomial(
     n_quad: int = 10,
     conf_level: float = 0.95,
     warn: bool = True,
+    estimator: Estimator = "ml",
 ) -> BinomialResult:
     """Fit a logit model to "k of n cases sufficient" outcomes.
 
@@ -669,6 +161,8 @@ def fit_binomial(
         Confidence level of the intervals.
     warn
         Emit warnings (dropped rows, few clusters, separation).
+    estimator
+        ``"ml"`` (maximum likelihood).
 
     Returns
     -------
@@ -681,17 +175,20 @@ def fit_binomial(
 
     Examples
     --------
+    >>> import numpy as np, pandas as pd
+    >>> from probstats.models import fit_binomial
     >>> rng = np.random.default_rng(3)
     >>> df = pd.DataFrame({"region": np.repeat(list("ABCDEFGHIJKL"), 4),
     ...                    "x": rng.normal(size=48), "n": 30})
     >>> df["k"] = rng.binomial(30, 1 / (1 + np.exp(-(0.5 + 0.4 * df["x"]))))
     >>> res = fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count", warn=False)
     >>> list(res.tidy().columns)
-    ['term', 'estimate', 'std_error', 'statistic', 'p_value', 'conf_low', 'conf_high']
+    ['term', 'estimate', 'std_error', 'statistic', 'p_value', 'conf_low', 'conf_high', 'flag']
     >>> res.df_inference
     11
     """
     check_literal(family, Family, "family")
+    check_literal(estimator, ("ml",), "estimator")
     check_literal(region_effect, RegionEffect, "region_effect")
     check_literal(outcome_scale, OutcomeScale, "outcome_scale")
     if region_effect == "random" and family == "quasibinomial":
@@ -745,6 +242,7 @@ def fit_binomial(
         n_quad=n_quad,
         conf_level=conf_level,
         warn=warn,
+        estimator=estimator,
     )
     res.dropped = report
     if scale in ("percent", "proportion"):
@@ -762,6 +260,168 @@ def fit_binomial(
     return res
 
 
+@dataclass
+class _Fitted:
+    """What one estimation branch returns."""
+
+    params: pd.Series
+    cov: pd.DataFrame
+    llf: float
+    df_inference: float | None
+    dispersion: float
+    converged: bool = True
+    sm_result: object | None = None
+    optimizer: object | None = None
+    random_effects: pd.Series | None = None
+
+
+def _note(notes: list[str], warn: bool, message: str, category: type[Warning]) -> None:
+    notes.append(message)
+    if warn:
+        warnings.warn(message, category, stacklevel=4)
+
+
+def _groups(kept, region_effect, region, predictors, warn, notes):
+    """Region codes and count for cluster / random fits, with the few-clusters caveat."""
+    if region_effect == "none":
+        if warn and region in kept.columns:
+            _warn_region_level(kept, predictors, region, notes)
+        return None, None, None
+    codes, uniq = pd.factorize(kept[region], sort=True)
+    G = len(uniq)
+    if G < 2:
+        raise ModelSpecificationError(f"region_effect={region_effect!r} needs 2+ regions")
+    if warn and G < _MIN_CLUSTERS:
+        if region_effect == "cluster":
+            msg = (
+                f"only {G} {region} clusters: cluster-robust inference is approximate "
+                "(t on G-1 df); check it with a region-cluster bootstrap"
+            )
+        else:
+            msg = (
+                f"the {region} random-intercept SD is estimated from only {G} groups; "
+                "check fixed effects with a region-cluster bootstrap"
+            )
+        _note(notes, warn, msg, SmallSampleWarning)
+    return codes, G, uniq
+
+
+def _glm(k, n, X, terms, family, region_effect, groups, G, lean) -> _Fitted:
+    """Binomial and quasi-binomial fits (model-based, quasi-scaled or cluster-robust)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # two-column form for estimates, the correct log-likelihood and cluster SEs
+        glm = sm.GLM(np.column_stack([k, n - k]), X, family=sm.families.Binomial())
+        if region_effect == "cluster":
+            sm_res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        else:
+            sm_res = glm.fit()
+        llf = float(sm_res.llf)  # evaluated (and cached) here: may overflow if separated
+    params = pd.Series(np.asarray(sm_res.params), index=terms)
+    dispersion = _pearson_dispersion(k, n, X, params.to_numpy())
+    df_inf = None
+    if lean:
+        cov = pd.DataFrame(np.nan, index=terms, columns=terms)
+    elif region_effect == "cluster":
+        cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
+        df_inf = G - 1
+    elif family == "quasibinomial":
+        # the proportion with var_weights = trials gives the correct Pearson scale (the
+        # two-column form ignores the trial counts in it)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sm_res = sm.GLM(k / n, X, family=sm.families.Binomial(), var_weights=n).fit(scale="X2")
+        cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
+        df_inf = len(k) - len(terms)
+    else:
+        cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
+    converged = bool(getattr(sm_res, "converged", True))
+    return _Fitted(params, cov, llf, df_inf, dispersion, converged, sm_result=sm_res)
+
+
+def _pearson_dispersion(k, n, X, beta) -> float:
+    mu = special.expit(X @ beta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = float((((k - n * mu) ** 2) / (n * mu * (1 - mu))).sum())
+    return pearson / (len(k) - X.shape[1])
+
+
+def _betabinomial(k, n, X, terms, start, region_effect, groups, G, lean, notes) -> _Fitted:
+    """Beta-binomial maximum likelihood (model-based or cluster-robust)."""
+    beta0 = start.params.to_numpy()
+    optimizer, H = fit_betabinomial(k, n, X, beta0, rho_start(start.dispersion, n))
+    par = optimizer.x
+    names = terms + ["logit_rho"]
+    df_inf = None
+    if lean:
+        cov = pd.DataFrame(np.nan, index=names, columns=names)
+    else:
+        Hinv = safe_inverse(H)
+        if region_effect == "cluster":
+            S = bb_score_obs(par, k, n, X)
+            Hinv = cluster_sandwich(Hinv, S, groups, len(k), len(par))
+            df_inf = G - 1
+        cov = pd.DataFrame(Hinv, index=names, columns=names)
+    if special.expit(par[-1]) < 1e-4:
+        notes.append("beta-binomial rho is at its boundary (no overdispersion)")
+    if not optimizer.success:
+        notes.append(f"optimiser did not report convergence: {optimizer.message}")
+    return _Fitted(
+        pd.Series(par, index=names),
+        cov,
+        -float(optimizer.fun),
+        df_inf,
+        float(1 + (np.average(n) - 1) * special.expit(par[-1])),
+        bool(optimizer.success),
+        optimizer=optimizer,
+    )
+
+
+def _random_intercept(
+    k, n, X, terms, start, family, region, groups, uniq, n_quad, lean, notes
+) -> _Fitted:
+    """Region random intercept by adaptive Gauss-Hermite quadrature."""
+    fam = "betabinomial" if family == "betabinomial" else "binomial"
+    par0 = np.append(start.params.to_numpy(), np.log(0.3))
+    names = terms + [f"log_sd__{region}"]
+    if fam == "betabinomial":
+        par0 = np.append(par0, rho_start(start.dispersion, n))
+        names.append("logit_rho")
+    optimizer, H, agq = fit_glmm(k, n, X, groups, fam, n_quad, par0, lean)
+    par = optimizer.x
+    sigma = float(np.exp(par[len(terms)]))
+    if sigma < 1e-3:
+        notes.append(
+            "region random-intercept SD is at its boundary (near 0); "
+            "its standard error is unreliable"
+        )
+    if not optimizer.success:
+        notes.append(f"optimiser did not report convergence: {optimizer.message}")
+    dispersion = (
+        float(1 + (np.average(n) - 1) * special.expit(par[-1])) if fam == "betabinomial" else 1.0
+    )
+    return _Fitted(
+        pd.Series(par, index=names),
+        pd.DataFrame(H if lean else safe_inverse(H), index=names, columns=names),
+        -float(optimizer.fun),
+        None,
+        dispersion,
+        bool(optimizer.success),
+        optimizer=optimizer,
+        random_effects=pd.Series(sigma * agq.last_mode, index=uniq),
+    )
+
+
+def _separation(k, n, Xdf, levels, kept, warn, notes, lean) -> SeparationReport:
+    """Exact separation check of the logit mean model (every family)."""
+    if lean:
+        return not_separated("unchecked")
+    sep = check_binomial(k, n, Xdf, levels, kept)
+    if sep.separated:
+        _note(notes, warn, sep.message, SeparationWarning)
+    return sep
+
+
 def _fit_frame(
     kept: pd.DataFrame,
     *,
@@ -774,6 +434,7 @@ def _fit_frame(
     conf_level: float = 0.95,
     warn: bool = True,
     lean: bool = False,
+    estimator: str = "ml",
 ) -> BinomialResult:
     """Fit on a frame that already has ``successes`` and ``trials`` and no missing values."""
     spec = dict(
@@ -784,202 +445,65 @@ def _fit_frame(
         region=region,
         n_quad=n_quad,
         conf_level=conf_level,
+        estimator=estimator,
     )
     if len(kept) == 0:
         raise ModelSpecificationError(f"no usable rows for {outcome!r}")
-    Xdf, levels = design_matrix(kept, predictors)
-    X = Xdf.to_numpy()
-    terms = list(Xdf.columns)
+    Xdf, levels = design_matrix(kept, predictors, intercept=True)
+    X, terms = Xdf.to_numpy(), list(Xdf.columns)
     k = kept["successes"].to_numpy(dtype=float)
     n = kept["trials"].to_numpy(dtype=float)
     nobs, p = X.shape
-    if np.linalg.matrix_rank(X) < p:
-        raise ModelSpecificationError(
-            f"predictors are collinear or constant in the {nobs} usable rows: {terms}"
-        )
-    notes: list[str] = []
+    problem = collinearity_problem(Xdf.drop(columns="Intercept"))
+    if problem:
+        raise ModelSpecificationError(problem)
     if nobs <= p:
         raise ModelSpecificationError(f"{nobs} rows cannot identify {p} coefficients")
+    notes: list[str] = []
     if warn and nobs < 10 * p:
         msg = f"only {nobs} inspections for {p} coefficients; estimates are imprecise"
-        notes.append(msg)
-        warnings.warn(msg, SmallSampleWarning, stacklevel=3)
-
-    groups = None
-    G = None
-    if region_effect != "none":
-        codes, uniq = pd.factorize(kept[region], sort=True)
-        groups, G = codes, len(uniq)
-        if G < 2:
-            raise ModelSpecificationError(f"region_effect={region_effect!r} needs 2+ regions")
-        if warn and G < _MIN_CLUSTERS:
-            if region_effect == "cluster":
-                msg = (
-                    f"only {G} {region} clusters: cluster-robust inference is approximate "
-                    "(t on G-1 df); check it with a region-cluster bootstrap"
-                )
-            else:
-                msg = (
-                    f"the {region} random-intercept SD is estimated from only {G} groups; "
-                    "check fixed effects with a region-cluster bootstrap"
-                )
-            notes.append(msg)
-            warnings.warn(msg, SmallSampleWarning, stacklevel=3)
-    elif warn and region in kept.columns:
-        _warn_region_level(kept, predictors, region, notes)
-
-    # binomial GLM: two-column form for estimates, correct llf and cluster SEs
-    endog = np.column_stack([k, n - k])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        glm = sm.GLM(endog, X, family=sm.families.Binomial())
-        if region_effect == "cluster":
-            sm_res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-        else:
-            sm_res = glm.fit()
-        sm_llf = float(sm_res.llf)  # evaluated (and cached) here: may overflow if separated
-    beta = np.asarray(sm_res.params)
-    mu = special.expit(X @ beta)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pearson = float((((k - n * mu) ** 2) / (n * mu * (1 - mu))).sum())
-    dispersion = pearson / (nobs - p)
-    optimizer = None
-    random_effects = None
-    df_inf: float | None = None
-
-    if family in ("binomial", "quasibinomial") and region_effect != "random":
-        params = pd.Series(beta, index=terms)
-        llf = sm_llf
-        if lean:
-            cov = pd.DataFrame(np.nan, index=terms, columns=terms)
-        elif region_effect == "cluster":
-            cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
-            df_inf = G - 1
-        elif family == "quasibinomial":
-            # proportion + var_weights gives the correct Pearson scale
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sm_res = sm.GLM(k / n, X, family=sm.families.Binomial(), var_weights=n).fit(
-                    scale="X2"
-                )
-            cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
-            df_inf = nobs - p
-        else:
-            cov = pd.DataFrame(np.asarray(sm_res.cov_params()), index=terms, columns=terms)
-        _check_separation(params, cov, warn, notes)
-    elif family == "betabinomial" and region_effect != "random":
-        nbar = float(n.mean())
-        rho0 = float(np.clip((dispersion - 1) / max(nbar - 1, 1.0), 0.01, 0.5))
-        optimizer, H = _fit_betabinomial(k, n, X, beta, special.logit(rho0))
-        par = optimizer.x
-        names = terms + ["logit_rho"]
-        params = pd.Series(par, index=names)
-        llf = -float(optimizer.fun)
-        if lean:
-            cov = pd.DataFrame(np.nan, index=names, columns=names)
-        else:
-            Hinv = _safe_inv(H)
-            if region_effect == "cluster":
-                S = _bb_score_obs(par, k, n, X)
-                cov = _cluster_sandwich(Hinv, S, groups, nobs, len(par))
-                df_inf = G - 1
-            else:
-                cov = Hinv
-            cov = pd.DataFrame(cov, index=names, columns=names)
-        dispersion = float(1 + (np.average(n) - 1) * special.expit(par[-1]))
-        if special.expit(par[-1]) < 1e-4:
-            notes.append("beta-binomial rho is at its boundary (no overdispersion)")
-        if not optimizer.success:
-            notes.append(f"optimiser did not report convergence: {optimizer.message}")
-        _check_separation(params[terms], cov.loc[terms, terms], warn, notes)
-    else:  # random intercept
-        fam = "betabinomial" if family == "betabinomial" else "binomial"
-        start = np.append(beta, np.log(0.3))
-        names = terms + [f"log_sd__{region}"]
-        if fam == "betabinomial":
-            nbar = float(n.mean())
-            rho0 = float(np.clip((dispersion - 1) / max(nbar - 1, 1.0), 0.01, 0.5))
-            start = np.append(start, special.logit(rho0))
-            names.append("logit_rho")
-        optimizer, H, agq = _fit_glmm(k, n, X, groups, fam, n_quad, start, lean)
-        par = optimizer.x
-        params = pd.Series(par, index=names)
-        llf = -float(optimizer.fun)
-        cov = pd.DataFrame(H if lean else _safe_inv(H), index=names, columns=names)
-        sigma = float(np.exp(par[p]))
-        random_effects = pd.Series(sigma * agq.last_mode, index=uniq)
-        if sigma < 1e-3:
-            notes.append(
-                "region random-intercept SD is at its boundary (near 0); "
-                "its standard error is unreliable"
-            )
-        if not optimizer.success:
-            notes.append(f"optimiser did not report convergence: {optimizer.message}")
-        if fam == "betabinomial":
-            dispersion = float(1 + (np.average(n) - 1) * special.expit(par[-1]))
-        else:
-            dispersion = 1.0
-        sm_res = None
-
+        _note(notes, warn, msg, SmallSampleWarning)
+    groups, G, uniq = _groups(kept, region_effect, region, predictors, warn, notes)
+    sep = _separation(k, n, Xdf, levels, kept, warn, notes, lean)
+    glm_region = "none" if region_effect == "random" else region_effect
+    fitted = _glm(k, n, X, terms, family, glm_region, groups, G, lean)
+    if family == "betabinomial" and region_effect != "random":
+        fitted = _betabinomial(k, n, X, terms, fitted, region_effect, groups, G, lean, notes)
+    elif region_effect == "random":
+        fitted = _random_intercept(
+            k, n, X, terms, fitted, family, region, groups, uniq, n_quad, lean, notes
+        )
+    if not fitted.converged and not sep.separated and not lean:
+        _note(notes, warn, f"the {family} fit did not converge", NonConvergenceWarning)
     return BinomialResult(
         outcome=outcome,
         predictors=list(predictors),
         family=family,
         region_effect=region_effect,
         region=region if region_effect != "none" else None,
-        params=params,
-        cov=cov,
-        df_inference=df_inf,
+        params=fitted.params,
+        cov=fitted.cov,
+        df_inference=fitted.df_inference,
         data=kept,
         successes=k,
         trials=n,
-        llf=llf,
+        llf=fitted.llf,
         n_groups=G,
-        dropped=DroppedRows(kept.iloc[:0], nobs, nobs, pd.Series(dtype=int)),
+        dropped=DroppedRows.none(kept),
         levels=levels,
         conf_level=conf_level,
-        dispersion=dispersion,
-        sm_result=sm_res,
-        optimizer=optimizer,
-        random_effects=random_effects,
+        dispersion=fitted.dispersion,
+        sm_result=fitted.sm_result,
+        optimizer=fitted.optimizer,
+        random_effects=fitted.random_effects,
         notes=notes,
+        separation=sep,
+        estimator=estimator,
+        fit_converged=fitted.converged,
         _spec=spec,
-        _null_llf=None if predictors else llf,
+        _refit=_fit_frame,
+        _null_llf=None if predictors else fitted.llf,
     )
-
-
-def _safe_inv(H: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.inv(H)
-    except np.linalg.LinAlgError:
-        return np.linalg.pinv(H)
-
-
-def _cluster_sandwich(Hinv, S, groups, nobs, k) -> np.ndarray:
-    """CR1 sandwich: the small-sample factor G/(G-1) * (N-1)/(N-K) as Stata and statsmodels."""
-    G = int(groups.max()) + 1
-    Sg = np.zeros((G, S.shape[1]))
-    np.add.at(Sg, groups, S)
-    meat = Sg.T @ Sg
-    c = G / (G - 1) * (nobs - 1) / (nobs - k)
-    return c * Hinv @ meat @ Hinv
-
-
-def _check_separation(params: pd.Series, cov: pd.DataFrame, warn: bool, notes: list) -> None:
-    se = np.sqrt(np.abs(np.diag(cov.to_numpy())))
-    big = [
-        t
-        for t, b, s in zip(params.index, params, se, strict=True)
-        if t != "Intercept" and (abs(b) > 10 or (np.isfinite(s) and s > 100))
-    ]
-    if big:
-        msg = (
-            f"coefficient(s) {big} are very large or have huge standard errors: "
-            "likely (quasi-)separation; these estimates are not usable"
-        )
-        notes.append(msg)
-        if warn:
-            warnings.warn(msg, SeparationWarning, stacklevel=4)
 
 
 def _warn_region_level(kept: pd.DataFrame, predictors: list[str], region: str, notes) -> None:
@@ -994,5 +518,4 @@ def _warn_region_level(kept: pd.DataFrame, predictors: list[str], region: str, n
             "treats inspections as independent: standard errors are too small; use "
             f"region_effect='cluster' (clustered at {region})"
         )
-        notes.append(msg)
-        warnings.warn(msg, ClusteringWarning, stacklevel=4)
+        _note(notes, True, msg, ClusteringWarning)

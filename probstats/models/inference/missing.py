@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from probstats.errors import DroppedRowsWarning, ModelSpecificationError
+from probstats.errors import DroppedRowsWarning, ModelSpecificationError, NonConvergenceWarning
+from probstats.models._base import DroppedRows, ModelResult, complete_cases
 
 __all__ = [
     "DroppedRows",
@@ -29,116 +30,6 @@ __all__ = [
     "multiple_imputation",
     "MIResult",
 ]
-
-_ID_COLUMNS = ("inspection_id", "unit_id", "unit_name")
-
-
-@dataclass(frozen=True)
-class DroppedRows:
-    """Which rows a complete-case analysis dropped, and why.
-
-    Attributes
-    ----------
-    frame
-        One row per dropped row: ``row`` (original index label), any identifying
-        columns present (``inspection_id``, ``unit_id``, ``unit_name``) and
-        ``reason`` ("missing vacancy_rate_po, region").
-    n_total, n_kept
-        Rows before and after dropping.
-    by_column
-        Number of rows missing each column (a row can count under several).
-    """
-
-    frame: pd.DataFrame
-    n_total: int
-    n_kept: int
-    by_column: pd.Series
-
-    @property
-    def n_dropped(self) -> int:
-        return self.n_total - self.n_kept
-
-    def summary(self) -> str:
-        """One-line description such as '5 of 40 rows dropped (missing x: 5)'."""
-        if self.n_dropped == 0:
-            return f"no rows dropped ({self.n_total} used)"
-        parts = ", ".join(f"{c}: {int(v)}" for c, v in self.by_column.items() if v > 0)
-        return f"{self.n_dropped} of {self.n_total} rows dropped (missing {parts})"
-
-
-def complete_cases(
-    data: pd.DataFrame,
-    columns: Sequence[str],
-    *,
-    context: str = "model",
-    warn: bool = True,
-    extra_invalid: pd.Series | None = None,
-    extra_reason: str = "invalid value",
-) -> tuple[pd.DataFrame, DroppedRows]:
-    """Keep the rows with every one of ``columns`` present and report the rest.
-
-    Parameters
-    ----------
-    data
-        Input frame (not modified).
-    columns
-        Columns that must be non-missing.
-    context
-        Named in the warning, e.g. ``"binomial model of case_..._pct"``.
-    warn
-        Emit a :class:`~probstats.errors.DroppedRowsWarning` when rows are dropped.
-    extra_invalid
-        Optional boolean Series (aligned to ``data``) marking rows that are present but
-        unusable (e.g. zero trials); they are dropped with ``extra_reason``.
-
-    Returns
-    -------
-    (kept, report)
-        The complete rows (original index kept) and a :class:`DroppedRows`.
-
-    Raises
-    ------
-    ModelSpecificationError
-        If a column is absent from ``data``.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"y": [1, 2, None], "x": [None, 1.0, 2.0]})
-    >>> kept, report = complete_cases(df, ["y", "x"], warn=False)
-    >>> len(kept), report.n_dropped
-    (1, 2)
-    >>> report.frame["reason"].tolist()
-    ['missing x', 'missing y']
-    """
-    columns = list(dict.fromkeys(columns))
-    absent = [c for c in columns if c not in data.columns]
-    if absent:
-        raise ModelSpecificationError(
-            f"column(s) {absent} not in data; available columns are {list(data.columns)}"
-        )
-    miss = data[columns].isna()
-    bad = miss.any(axis=1)
-    reasons = pd.Series("", index=data.index, dtype=object)
-    for c in columns:
-        reasons = reasons.where(~miss[c], reasons + np.where(reasons == "", "", ", ") + c)
-    reasons = reasons.where(reasons == "", "missing " + reasons)
-    if extra_invalid is not None:
-        inv = extra_invalid.reindex(data.index).fillna(False).astype(bool) & ~bad
-        reasons = reasons.where(~inv, extra_reason)
-        bad = bad | inv
-    ids = [c for c in _ID_COLUMNS if c in data.columns]
-    frame = data.loc[bad, ids].copy()
-    frame.insert(0, "row", data.index[bad.to_numpy()])
-    frame["reason"] = reasons[bad].astype(str)
-    frame = frame.reset_index(drop=True)
-    by_column = miss.sum().astype(int)
-    if extra_invalid is not None:
-        by_column[extra_reason] = int((reasons == extra_reason).sum())
-    report = DroppedRows(frame, len(data), int((~bad).sum()), by_column)
-    if warn and report.n_dropped:
-        warnings.warn(f"{context}: {report.summary()}", DroppedRowsWarning, stacklevel=2)
-    return data.loc[~bad], report
-
 
 # --------------------------------------------------------------------------- Rubin's rules
 
@@ -362,7 +253,7 @@ class MIResult:
 
 def _estimates_and_se(out: object) -> tuple[pd.Series, pd.Series]:
     """Accept a tidy frame, a result with .tidy(), or a statsmodels result."""
-    if hasattr(out, "tidy") and callable(out.tidy):
+    if isinstance(out, ModelResult):
         out = out.tidy()
     if isinstance(out, pd.DataFrame):
         frame = out.set_index("term") if "term" in out.columns else out
@@ -440,7 +331,7 @@ def multiple_imputation(
         warnings.warn(
             f"{len(failures)} of {m} imputed analyses failed and were left out of pooling: "
             f"{failures[0][1]}",
-            RuntimeWarning,
+            NonConvergenceWarning,
             stacklevel=2,
         )
     if len(ests) < 2:

@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from probstats.errors import ModelSpecificationError
-from probstats.models.binomial.model import check_literal
+from probstats.errors import ModelSpecificationError, ZeroProbabilityError
+from probstats.models._base import check_literal
+from probstats.models.ordinal.likelihood import CumulativeLink
 
 __all__ = [
     "PowerResult",
@@ -35,7 +36,7 @@ __all__ = [
     "power_ordinal",
     "min_detectable_effect",
     "fit_logistic_batch",
-    "fit_ordinal_batch",
+    "fit_ordinal_each",
 ]
 
 BinomialTest = Literal["quasi", "wald"]
@@ -110,107 +111,37 @@ def fit_logistic_batch(
     return beta, inv, x2, ok
 
 
-def fit_ordinal_batch(
+def fit_ordinal_each(
     y: np.ndarray, x: np.ndarray, n_levels: int, *, max_iter: int = 50
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Proportional-odds logit fits ``P(Y <= j) = expit(theta_j - beta x)`` for many datasets.
+    """Proportional-odds logit fits of one predictor for many datasets (rows).
 
-    ``y`` holds codes ``0..n_levels-1`` with every level present in every row.
-    Returns ``(params (S x n_levels) = thresholds then beta, covariance, ok)``.
+    Each row is fitted with the ordinal engine's likelihood
+    (:class:`~probstats.models.ordinal.likelihood.CumulativeLink`, analytic Newton), so
+    power is computed for exactly the estimator an analysis would use. ``y`` holds codes
+    ``0..n_levels-1`` with every level present in every row. Returns ``(slope, its
+    standard error, ok)``; ``ok`` is False where Newton's method did not converge (the
+    estimate drifts: separation) or the information is singular.
     """
-    S, m = y.shape
-    J = n_levels - 1
-    cum = np.stack([(y <= j).mean(1) for j in range(J)], axis=1)
-    theta = special.logit(np.clip(cum, 1e-3, 1 - 1e-3))
-    par = np.concatenate([theta, np.zeros((S, 1))], axis=1)
-    onehot_a = np.zeros((S, m, J + 1))
-    onehot_b = np.zeros((S, m, J + 1))
-    si, mi = np.nonzero(y <= J - 1)
-    onehot_a[si, mi, y[si, mi]] = 1.0
-    si, mi = np.nonzero(y >= 1)
-    onehot_b[si, mi, y[si, mi] - 1] = 1.0
-    onehot_a[..., J] = -x
-    onehot_b[..., J] = -x
-    has_a, has_b = y <= J - 1, y >= 1
-
-    def pieces(p):
-        th = np.concatenate([np.full((S, 1), -np.inf), p[:, :J], np.full((S, 1), np.inf)], 1)
-        eta = p[:, J : J + 1] * x
-        a = np.take_along_axis(th, y + 1, axis=1) - eta
-        b = np.take_along_axis(th, y, axis=1) - eta
-        Fa, Fb = special.expit(a), special.expit(b)
-        prob = Fa - Fb
-        return a, b, Fa, Fb, prob
-
-    def loglik(p):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            prob = pieces(p)[4]
-            ll = np.where(prob > 0, np.log(np.where(prob > 0, prob, 1.0)), -np.inf).sum(1)
-        return np.where(np.isfinite(ll), ll, -np.inf)
-
-    def derivs(p):
-        a, b, Fa, Fb, prob = pieces(p)
-        fa = np.where(has_a, Fa * (1 - Fa), 0.0)
-        fb = np.where(has_b, Fb * (1 - Fb), 0.0)
-        dfa, dfb = fa * (1 - 2 * Fa), fb * (1 - 2 * Fb)
-        la, lb = fa / prob, -fb / prob
-        laa = dfa / prob - la**2
-        lbb = -dfb / prob - lb**2
-        lab = fa * fb / prob**2
-        g = np.einsum("sm,smk->sk", la, onehot_a) + np.einsum("sm,smk->sk", lb, onehot_b)
-        H = (
-            np.einsum("sm,smi,smj->sij", laa, onehot_a, onehot_a)
-            + np.einsum("sm,smi,smj->sij", lbb, onehot_b, onehot_b)
-            + np.einsum("sm,smi,smj->sij", lab, onehot_a, onehot_b)
-            + np.einsum("sm,smi,smj->sij", lab, onehot_b, onehot_a)
-        )
-        return g, H
-
-    ll = loglik(par)
-    active = np.ones(S, dtype=bool)
-    for _ in range(max_iter):
-        if not active.any():
-            break
-        with np.errstate(invalid="ignore", divide="ignore"):
-            g, H = derivs(par)
-        step = np.zeros_like(par)
-        idx = np.flatnonzero(active)
+    S = y.shape[0]
+    beta = np.full(S, np.nan)
+    se = np.full(S, np.nan)
+    ok = np.zeros(S, dtype=bool)
+    for s in range(S):
+        lik = CumulativeLink(y[s], x[s][:, None], n_levels)
         try:
-            step[idx] = np.linalg.solve(-H[idx], g[idx][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            for i in idx:
-                try:
-                    step[i] = np.linalg.solve(-H[i], g[i])
-                except np.linalg.LinAlgError:
-                    active[i] = False
-        step = np.nan_to_num(np.clip(step, -5, 5))
-        t = np.ones(S)
-        new = par + step
-        new_ll = loglik(new)
-        for _h in range(20):  # step halving where the likelihood fell
-            bad = active & (new_ll < ll - 1e-12)
-            if not bad.any():
-                break
-            t[bad] /= 2
-            new[bad] = par[bad] + t[bad, None] * step[bad]
-            new_ll[bad] = loglik(new)[bad]
-        accept = active & (new_ll >= ll - 1e-12)
-        par[accept] = new[accept]
-        moved = np.max(np.abs(t[:, None] * step), axis=1)
-        ll = np.where(accept, new_ll, ll)
-        active &= moved > 1e-9
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g, H = derivs(par)
-    ok = np.all(np.isfinite(par), axis=1) & np.all(np.isfinite(H), axis=(1, 2))
-    ok &= np.abs(par[:, J]) * x.std(1) < 15
-    cov = np.full_like(H, np.nan)
-    for i in np.flatnonzero(ok):
+            sol = lik.newton(lik.start(), max_iter=max_iter)
+        except ZeroProbabilityError:
+            continue
+        if not sol.converged:
+            continue
         try:
-            cov[i] = np.linalg.inv(-H[i])
+            cov = np.linalg.inv(-sol.hessian)
         except np.linalg.LinAlgError:
-            ok[i] = False
-    ok &= np.isfinite(cov[:, J, J]) & (cov[:, J, J] > 0)
-    return par, cov, ok
+            continue
+        if np.isfinite(cov[0, 0]) and cov[0, 0] > 0:
+            beta[s], se[s], ok[s] = sol.params[0], np.sqrt(cov[0, 0]), True
+    return beta, se, ok
 
 
 # --------------------------------------------------------------------------- power
@@ -386,10 +317,12 @@ def power_ordinal(
         rows = np.flatnonzero(n_levels == K)
         if K < 2:
             continue
-        par, cov, ok = fit_ordinal_batch(y_dense[rows], xs[rows], int(K))
+        b, se, ok = fit_ordinal_each(y_dense[rows], xs[rows], int(K))
+        # polr's sign: a positive slope means better ratings; the simulation's latent
+        # scale has higher latent = better, so the slope estimates beta directly
         with np.errstate(invalid="ignore"):
-            est[rows] = par[:, -1]
-            z[rows] = par[:, -1] / np.sqrt(cov[:, -1, -1])
+            est[rows] = b
+            z[rows] = b / se
         ok_all[rows] = ok
     reject = ok_all & (np.abs(z) > stats.norm.ppf(1 - alpha / 2))
     pw = float(reject.mean())

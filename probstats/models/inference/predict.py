@@ -1,14 +1,9 @@
 """Predicted probabilities and "what if" scenarios with confidence bands.
 
-Works with any fitted model that exposes
-
-* ``params`` (pandas Series) and ``cov_params()`` (DataFrame, same order);
-* ``predict_proba(newdata, params=None)`` returning an ``n x K`` array (or frame) of
-  category probabilities, or an ``n`` vector for a binary/binomial outcome;
-* ``data`` (the model frame) and ``predictors`` (column names) for typical values,
-
-which :class:`~probstats.models.binomial.model.BinomialResult` and the ordinal engine's result
-do, and with statsmodels ``OrderedModel`` results directly.
+Works with any fitted model of :mod:`probstats.models` through the model-result
+contract (:class:`~probstats.models._base.ModelResult`): ``params``, ``cov_params()``,
+``predict_proba(newdata, params)`` (a frame, one column per outcome category),
+``data`` and ``predictors`` for typical values, ``separation``.
 
 Uncertainty: ``method="delta"`` (default) applies the delta method on the logit scale of
 each probability, so bands stay inside 0-1; the interval of a shift between scenarios
@@ -26,8 +21,7 @@ fits), otherwise normal.
 Separated fits (complete or quasi-complete separation: the maximum-likelihood estimate
 does not exist) are refused with a :class:`~probstats.errors.ModelSpecificationError`:
 their fitted probabilities are 0 or 1 at a drifting estimate and any band around them
-would collapse to a point. The ordinal engine's result reports separation itself;
-statsmodels ``OrderedModel`` results are checked exactly.
+would collapse to a point.
 
 A scenario is a model-based contrast between two covariate values, not a forecast of
 what a policy would cause.
@@ -44,18 +38,13 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from probstats.errors import ModelSpecificationError, ProbstatsWarning
-from probstats.models.binomial.model import check_literal
-from probstats.models.ordinal.model import separation_message
+from probstats.errors import InvalidDrawsWarning, ModelSpecificationError
+from probstats.models._base import ModelResult, Typical, check_literal, typical_values
+from probstats.models.separation import separation_message
 
 __all__ = ["predict_curve", "scenario", "typical_values", "Method", "InvalidDrawsWarning"]
 
 Method = Literal["delta", "simulation", "bootstrap"]
-Typical = Literal["mean", "median"]
-
-
-class InvalidDrawsWarning(ProbstatsWarning):
-    """Some simulated or bootstrap parameter draws give probabilities outside 0-1."""
 
 
 def _refuse_separated(result, what: str) -> None:
@@ -80,92 +69,29 @@ class _Adapter:
     df: float | None
 
 
-def _as_2d(p) -> np.ndarray:
-    arr = np.asarray(p, dtype=float)
-    return arr[:, None] if arr.ndim == 1 else arr
-
-
-def _adapt(result) -> _Adapter:
-    # statsmodels OrderedModel results
-    model = getattr(result, "model", None)
-    if model is not None and type(model).__name__ == "OrderedModel":
-        names = list(model.exog_names)[: np.asarray(model.exog).shape[1]]
-        par = result.params
-        all_names = (
-            list(par.index)
-            if hasattr(par, "index")
-            else list(getattr(model.data, "param_names", None) or range(len(par)))
-        )
-        params = pd.Series(np.asarray(par, dtype=float), index=[str(n) for n in all_names])
-        data = pd.DataFrame(np.asarray(model.exog), columns=names)
-
-        def prob_fn(par, newdata):
-            return np.asarray(
-                model.predict(np.asarray(par), exog=newdata[names].to_numpy(dtype=float))
-            )
-
-        labels = getattr(model, "labels", None)
-        cats = (
-            [str(c) for c in labels]
-            if labels is not None
-            else [str(j) for j in range(model.k_levels)]
-        )
-        return _Adapter(params, np.asarray(result.cov_params()), prob_fn, cats, data, names, None)
-    needed = ("params", "predict_proba")
-    if not all(hasattr(result, a) for a in needed):
+def _adapt(result: ModelResult) -> _Adapter:
+    """What predictions need, read through the model-result contract only."""
+    if not isinstance(result, ModelResult):
         raise ModelSpecificationError(
-            f"cannot predict from a {type(result).__name__}: it needs params, cov_params() and "
-            "predict_proba(newdata, params=None)"
+            f"cannot predict from a {type(result).__name__}: it does not satisfy the model "
+            "result contract (params, cov_params(), predict_proba(newdata, params), "
+            "separation, ...) of probstats.models"
         )
     params = pd.Series(result.params, dtype=float)
-    cov = result.cov_params() if callable(getattr(result, "cov_params", None)) else result.cov
-    cov = np.asarray(cov, dtype=float)
-    cats = getattr(result, "categories", None)
 
     def prob_fn(par, newdata):
         out = result.predict_proba(newdata, params=pd.Series(par, index=params.index))
-        return _as_2d(out)
+        return out.to_numpy(dtype=float)
 
-    if cats is None:
-        if type(result).__name__ == "BinomialResult":
-            cats = ["sufficient"]
-        else:
-            probe = result.predict_proba(result.data.iloc[:1])
-            cats = (
-                list(map(str, probe.columns))
-                if isinstance(probe, pd.DataFrame)
-                else [str(j) for j in range(_as_2d(probe).shape[1])]
-            )
     return _Adapter(
         params,
-        cov,
+        np.asarray(result.cov_params(), dtype=float),
         prob_fn,
-        [str(c) for c in cats],
-        getattr(result, "data", None),
-        list(getattr(result, "predictors", [])),
-        getattr(result, "df_inference", None),
+        [str(c) for c in result.categories],
+        result.data,
+        list(result.predictors),
+        result.df_inference,
     )
-
-
-def typical_values(
-    data: pd.DataFrame, predictors: Sequence[str], typical: Typical = "mean"
-) -> dict[str, object]:
-    """Mean (or median) of numeric predictors, most common value of the others.
-
-    Examples
-    --------
-    >>> typical_values(pd.DataFrame({"x": [1.0, 2.0, 6.0], "g": ["a", "b", "b"]}), ["x", "g"])
-    {'x': 3.0, 'g': 'b'}
-    """
-    check_literal(typical, Typical, "typical")
-    out: dict[str, object] = {}
-    for p in predictors:
-        s = data[p]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            out[p] = float(s.mean() if typical == "mean" else s.median())
-        else:
-            out[p] = s.mode(dropna=True).iloc[0]
-    return out
 
 
 def _jacobian(fun, x: np.ndarray) -> np.ndarray:
@@ -185,7 +111,7 @@ def _draws(ad: _Adapter, method: str, bootstrap, n_draws: int, seed) -> np.ndarr
         return rng.multivariate_normal(ad.params.to_numpy(), ad.cov, size=n_draws, method="eigh")
     if bootstrap is None:
         raise ModelSpecificationError("method='bootstrap' needs bootstrap=<BootstrapResult>")
-    if getattr(bootstrap, "too_many_failures", False):
+    if bootstrap.too_many_failures:
         # the survivors are the least extreme resamples: their spread is too narrow
         raise ModelSpecificationError(
             "the bootstrap's replicates cannot give intervals: " + bootstrap.failure_message()
@@ -333,7 +259,7 @@ def predict_curve(
     *,
     n_points: int = 25,
     at: Mapping[str, object] | None = None,
-    typical: Typical = "mean",
+    typical: Typical = "median",
     events: Mapping[str, Sequence[str]] | None = None,
     method: Method = "delta",
     bootstrap=None,
@@ -358,7 +284,7 @@ def predict_curve(
     at
         Fixed values for other predictors.
     typical
-        ``"mean"`` or ``"median"`` for numeric predictors not in ``at``.
+        ``"median"`` (default) or ``"mean"`` for numeric predictors not in ``at``.
     events
         Extra named unions of categories, e.g. ``{"Requires improvement or worse":
         ["Inadequate", "Requires improvement"]}``.
@@ -395,8 +321,8 @@ def predict_curve(
     True
     """
     check_literal(method, Method, "method")
-    _refuse_separated(result, "predicted probabilities")
     ad = _adapt(result)
+    _refuse_separated(result, "predicted probabilities")
     base = data if data is not None else ad.data
     if values is None:
         if base is None or predictor not in base.columns:
@@ -435,7 +361,7 @@ def scenario(
     changes: Mapping[str, tuple[object, object]],
     *,
     at: Mapping[str, object] | None = None,
-    typical: Typical = "mean",
+    typical: Typical = "median",
     events: Mapping[str, Sequence[str]] | None = None,
     method: Method = "delta",
     bootstrap=None,
@@ -487,8 +413,8 @@ def scenario(
     check_literal(method, Method, "method")
     if not changes:
         raise ModelSpecificationError("changes must name at least one predictor")
-    _refuse_separated(result, "scenario probabilities and shifts")
     ad = _adapt(result)
+    _refuse_separated(result, "scenario probabilities and shifts")
     base = data if data is not None else ad.data
     fixed = _grid(ad, at, typical, base)
     unknown = [k for k in changes if ad.predictors and k not in ad.predictors]

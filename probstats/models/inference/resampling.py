@@ -33,7 +33,7 @@ import itertools
 import math
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,9 +42,9 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from probstats.errors import ModelSpecificationError, ProbstatsWarning
-from probstats.models.binomial.model import check_literal
-from probstats.models.ordinal.model import separation_message
+from probstats.errors import BootstrapFailureWarning, ModelSpecificationError, ZeroProbabilityError
+from probstats.models._base import Alternative, ModelResult, check_literal
+from probstats.models.separation import separation_message
 
 __all__ = [
     "BootstrapFailureWarning",
@@ -60,7 +60,6 @@ __all__ = [
 ]
 
 CIMethod = Literal["percentile", "bca", "studentized", "basic", "normal"]
-Alternative = Literal["two-sided", "greater", "less"]
 FitFn = Callable[[pd.DataFrame], "pd.Series | pd.DataFrame"]
 
 
@@ -68,13 +67,9 @@ FitFn = Callable[[pd.DataFrame], "pd.Series | pd.DataFrame"]
 MAX_FAILED_SHARE = 0.10
 
 
-class BootstrapFailureWarning(ProbstatsWarning):
-    """Some resampled or permuted refits failed (the message says how many and why)."""
-
-
 def _call(fit_fn: FitFn, data: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
     out = fit_fn(data)
-    if hasattr(out, "tidy") and callable(out.tidy):
+    if isinstance(out, ModelResult):
         out = out.tidy()
     if isinstance(out, pd.DataFrame):
         frame = out.set_index("term") if "term" in out.columns else out
@@ -349,7 +344,7 @@ def _run_refits(fit_fn, datasets, terms, show, desc):
                 est = est.reindex(terms)
                 if not np.all(np.isfinite(est.to_numpy())):
                     bad = est.index[~np.isfinite(est.to_numpy())].tolist()
-                    raise FloatingPointError(f"non-finite or missing estimate for {bad}")
+                    raise ZeroProbabilityError(f"non-finite or missing estimate for {bad}")
             except Exception as exc:  # recorded and reported, not hidden
                 fails.append({"replicate": b, "error": f"{type(exc).__name__}: {exc}"})
                 est, se = None, None
@@ -492,30 +487,20 @@ def bootstrap(
     return out
 
 
-def model_fit_fn(result) -> FitFn:
-    """The lean refit function of a fitted probstats model.
-
-    Uses ``result.refit_fn()`` (binomial results, and the ordinal engine's result if it
-    provides one) and otherwise refits with the model's own ``refit(data)`` method.
+def model_fit_fn(result: ModelResult) -> FitFn:
+    """The lean refit function of a fitted probstats model (``result.refit_fn()``).
 
     Raises
     ------
     ModelSpecificationError
-        If the result offers neither.
+        If ``result`` does not satisfy the model-result contract.
     """
-    if callable(getattr(result, "refit_fn", None)):
-        return result.refit_fn()
-    if callable(getattr(result, "refit", None)):
-
-        def fit_fn(data: pd.DataFrame) -> pd.Series:
-            out = result.refit(data)
-            return out if isinstance(out, pd.Series) else pd.Series(out.params, dtype=float)
-
-        return fit_fn
-    raise ModelSpecificationError(
-        f"a {type(result).__name__} has no refit_fn() or refit(data); pass fit_fn to "
-        "bootstrap() instead"
-    )
+    if not isinstance(result, ModelResult):
+        raise ModelSpecificationError(
+            f"a {type(result).__name__} is not a probstats model result; pass fit_fn to "
+            "bootstrap() instead"
+        )
+    return result.refit_fn()
 
 
 def bootstrap_model(
@@ -542,7 +527,7 @@ def bootstrap_model(
     ------
     ModelSpecificationError
         The full-data fit is separated (its estimates do not exist, so there is
-        nothing to bootstrap), or the result cannot be refitted.
+        nothing to bootstrap), did not converge, or has non-finite standard errors.
 
     Examples
     --------
@@ -556,6 +541,7 @@ def bootstrap_model(
     >>> boot.n_clusters
     12
     """
+    fit_fn = model_fit_fn(result)
     sep = separation_message(result)
     if sep is not None:
         raise ModelSpecificationError(
@@ -563,9 +549,13 @@ def bootstrap_model(
             "not exist (they drift towards infinity), so resampled estimates have nothing "
             f"to estimate and most resamples are separated too. {sep}"
         )
-    frame = getattr(result, "data", None)
-    if frame is None:
-        raise ModelSpecificationError("the result does not keep its model data (.data)")
+    if not result.estimable:
+        raise ModelSpecificationError(
+            "cannot bootstrap a model whose full-data fit has no usable estimates (it did "
+            "not converge or some standard errors are not finite); resampling it would "
+            "describe the optimiser, not the data. Notes: " + "; ".join(result.notes)
+        )
+    frame = result.data
     if cluster is not None and cluster not in frame.columns:
         if data is None or cluster not in data.columns:
             raise ModelSpecificationError(
@@ -573,10 +563,10 @@ def bootstrap_model(
                 "was fitted on) so that it can be joined by index"
             )
         frame = frame.join(data[[cluster]], how="left")
-    level = conf_level if conf_level is not None else getattr(result, "conf_level", 0.95)
+    level = conf_level if conf_level is not None else result.conf_level
     return bootstrap(
         frame,
-        model_fit_fn(result),
+        fit_fn,
         n_resamples=n_resamples,
         cluster=cluster,
         conf_level=level,
@@ -792,25 +782,4 @@ def permutation_test(
         alternative,
         "cluster" if cluster else "row",
         failures,
-    )
-
-
-def bootstrap_terms(result: BootstrapResult, terms: Sequence[str]) -> BootstrapResult:
-    """Restrict a bootstrap result to some terms (keeps failures and settings)."""
-    terms = list(terms)
-    return BootstrapResult(
-        estimate=result.estimate[terms],
-        replicates=result.replicates[terms],
-        failures=result.failures,
-        kind=result.kind,
-        n_resamples=result.n_resamples,
-        conf_level=result.conf_level,
-        std_error=None if result.std_error is None else result.std_error[terms],
-        replicate_se=None if result.replicate_se is None else result.replicate_se[terms],
-        warnings_seen=result.warnings_seen,
-        _data=result._data,
-        _fit_fn=result._fit_fn,
-        _cluster=result._cluster,
-        n_clusters=result.n_clusters,
-        max_failed_share=result.max_failed_share,
     )

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from probstats.errors import ModelSpecificationError, SeparationWarning
+from probstats.errors import DiagnosticFailedWarning, ModelSpecificationError, SeparationWarning
 from probstats.models.ordinal.likelihood import CumulativeLink
 
 __all__ = ["ProportionalOddsTest", "brant_test", "proportional_odds_lr_test"]
@@ -227,6 +227,6 @@ def proportional_odds_lr_test(result) -> ProportionalOddsTest:
     table = pd.DataFrame(rows)
     table["p_value"] = stats.chi2.sf(table["statistic"], table["df"])
     for msg in notes:
-        warnings.warn(msg, UserWarning, stacklevel=2)
+        warnings.warn(msg, DiagnosticFailedWarning, stacklevel=2)
     coefs = pd.DataFrame({"loglik": pd.Series(lls)})
     return ProportionalOddsTest("likelihood ratio", table, coefs, notes)

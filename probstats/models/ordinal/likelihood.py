@@ -29,9 +29,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, optimize, special
+from scipy import linalg, special
 
-__all__ = ["CumulativeLink", "NewtonResult", "LINK_CODES", "null_start"]
+from probstats.errors import ModelSpecificationError, ZeroProbabilityError
+
+__all__ = [
+    "CumulativeLink",
+    "LINK_CODES",
+    "NewtonResult",
+    "cdf",
+    "null_start",
+    "pdf",
+    "probabilities",
+    "probability_jacobian",
+]
 
 _dposv = linalg.get_lapack_funcs("posv", (np.zeros((1, 1)),))
 
@@ -104,7 +115,7 @@ class CumulativeLink:
         nominal: Sequence[int] = (),
     ) -> None:
         if link not in LINK_CODES:
-            raise ValueError(f"link={link!r}; allowed values are 'logit', 'probit'")
+            raise ModelSpecificationError(f"link={link!r}; allowed values are 'logit', 'probit'")
         y = np.asarray(y, dtype=np.intp)
         X = np.asarray(X, dtype=float)
         if X.ndim == 1:
@@ -300,7 +311,7 @@ class CumulativeLink:
         theta = np.array(theta0, dtype=float)
         ll, g, H = self.loglike_derivs(theta)
         if g is None:
-            raise FloatingPointError("start values give a zero probability to some row")
+            raise ZeroProbabilityError("start values give a zero probability to some row")
         converged = False
         it = 0
         for it in range(1, max_iter + 1):  # noqa: B007 - it is reported
@@ -358,115 +369,47 @@ class CumulativeLink:
                 return step
         return None
 
-    # ------------------------------------------------------------------ separation
 
-    def _separation_constraints(self):
-        """Scaled row constraints shared by the separation linear programmes.
+# --------------------------------------------------------------------------- probabilities
 
-        Columns are scaled so that the box ``[-1, 1]`` constrains comparable
-        quantities; the rows say "raise every finite upper bound, lower every
-        finite lower bound, keep the cut-points ordered" (``A_ub @ d <= 0``).
-        """
-        q = self.A.shape[1]
-        p = q - (self.n_levels - 1)
-        scale = np.ones(q)
-        if p:
-            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
-        A = self.A / scale
-        B = self.B / scale
-        ra = np.isfinite(self.off_a)
-        rb = np.isfinite(self.off_b)
-        J = self.n_levels - 1
-        order = np.zeros((max(J - 1, 0), q))
-        for k in range(J - 1):
-            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
-        A_ub = np.vstack([-A[ra], B[rb], order])
-        return A, B, ra, rb, scale, A_ub
 
-    def separating_direction(self, tol: float = 1e-7) -> np.ndarray | None:
-        """A direction along which the likelihood rises for ever, or ``None``.
+def cdf(z: np.ndarray, link: str) -> np.ndarray:
+    """Distribution function of the link (logistic or standard normal)."""
+    return special.expit(z) if link == "logit" else special.ndtr(z)
 
-        The maximum-likelihood estimate fails to exist exactly when some non-zero
-        direction ``d`` raises every upper bound ``a_i`` (``A_i d >= 0``), lowers every
-        lower bound ``b_i`` (``B_i d <= 0``) and keeps the cut-points ordered, with at
-        least one strict inequality. This linear programme (maximise the total slack
-        in a box) finds such a ``d`` when one exists, as in Konis (2007) for binary
-        regression. Proportional-odds models only.
-        """
-        if self.nominal:
-            raise NotImplementedError("separation check is for proportional-odds models")
-        n, q = self.A.shape
-        A, B, ra, rb, scale, A_ub = self._separation_constraints()
-        b_ub = np.zeros(A_ub.shape[0])
-        c = -(A[ra].sum(0) - B[rb].sum(0))
-        res = optimize.linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1, 1)] * q, method="highs")
-        if res.status != 0 or -res.fun <= tol * max(1.0, n):
-            return None
-        return res.x / scale
 
-    def separation_extent(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every row bound that some separating direction can push to infinity.
+def pdf(z: np.ndarray, link: str) -> np.ndarray:
+    """Density of the link distribution."""
+    if link == "logit":
+        F = special.expit(z)
+        return F * (1 - F)
+    return np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
 
-        Separating directions form a convex cone, so one direction (returned) can
-        move at once every bound that any of them moves. Solved as a linear programme
-        that maximises the number of moved bounds, each counted up to 1. Returns
-        ``(direction, upper_moved, lower_moved)`` with boolean row masks. Call only
-        after :meth:`separating_direction` found separation.
-        """
-        n, q = self.A.shape
-        p = q - (self.n_levels - 1)
-        scale = np.ones(q)
-        if p:
-            scale[:p] = np.maximum(np.max(np.abs(self.X), axis=0), 1e-12)
-        A = self.A / scale
-        B = self.B / scale
-        ra = np.flatnonzero(np.isfinite(self.off_a))
-        rb = np.flatnonzero(np.isfinite(self.off_b))
-        m = ra.size + rb.size
-        # slack_i(d) = A_i d (upper bounds) or -B_i d (lower bounds); t_i <= slack_i, t <= 1
-        S = np.vstack([A[ra], -B[rb]])
-        J = self.n_levels - 1
-        order = np.zeros((max(J - 1, 0), q + m))
-        for k in range(J - 1):
-            order[k, p + k], order[k, p + k + 1] = 1.0, -1.0
-        A_ub = np.vstack(
-            [
-                np.hstack([-S, np.zeros((m, m))]),  # slack >= 0
-                np.hstack([-S, np.eye(m)]),  # t <= slack
-                order,
-            ]
-        )
-        b_ub = np.zeros(A_ub.shape[0])
-        c = np.concatenate([np.zeros(q), -np.ones(m)])
-        bounds = [(-1e4, 1e4)] * q + [(0, 1)] * m
-        res = optimize.linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
-        upper = np.zeros(n, dtype=bool)
-        lower = np.zeros(n, dtype=bool)
-        if res.status != 0:
-            return np.zeros(q), upper, lower
-        t = res.x[q:]
-        upper[ra] = t[: ra.size] > 0.5
-        lower[rb] = t[ra.size :] > 0.5
-        return res.x[:q] / scale, upper, lower
 
-    def unbounded_along(self, j: int, sign: int, tol: float = 1e-7) -> bool:
-        """Whether the profile likelihood of parameter ``j`` never falls towards ``sign * inf``.
+def probabilities(params: np.ndarray, X: np.ndarray, K: int, link: str) -> np.ndarray:
+    """Category probabilities ``P(Y = k | x)`` (rows x K) at ``params = [beta, zeta]``.
 
-        The log-likelihood is concave with a finite supremum, so its profile in
-        ``theta_j`` is monotone towards ``sign * inf`` and tends to the supremum exactly
-        when some direction of non-decrease (a separating direction, see
-        :meth:`separating_direction`, possibly moving no row strictly) has
-        ``sign * d_j > 0``. Along any other direction some row's log-probability
-        falls without bound. Decided by one linear programme, so the answer does not
-        depend on how far a numerical search happens to reach.
-        """
-        if self.nominal:
-            raise NotImplementedError("profile bounds are for proportional-odds models")
-        q = self.A.shape[1]
-        *_, A_ub = self._separation_constraints()
-        c = np.zeros(q)
-        c[j] = -float(np.sign(sign))
-        res = optimize.linprog(
-            c, A_ub=A_ub, b_ub=np.zeros(A_ub.shape[0]), bounds=[(-1, 1)] * q, method="highs"
-        )
-        return bool(res.status == 0 and -res.fun > tol)
+    Examples
+    --------
+    >>> probabilities(np.array([0.0, -1.0, 1.0]), np.zeros((1, 1)), 3, "logit").round(4)
+    array([[0.2689, 0.4621, 0.2689]])
+    """
+    p = X.shape[1]
+    eta = X @ params[:p]
+    cum = cdf(params[p:][None, :] - eta[:, None], link)
+    cum = np.concatenate([np.zeros((len(eta), 1)), cum, np.ones((len(eta), 1))], axis=1)
+    return np.diff(cum, axis=1)
+
+
+def probability_jacobian(params: np.ndarray, X: np.ndarray, K: int, link: str) -> np.ndarray:
+    """d P(Y = k | x_r) / d theta, shape (rows, K, parameters)."""
+    n, p = X.shape
+    eta = X @ params[:p]
+    f = pdf(params[p:][None, :] - eta[:, None], link)  # rows x (K-1)
+    f = np.concatenate([np.zeros((n, 1)), f, np.zeros((n, 1))], axis=1)
+    jac = np.zeros((n, K, p + K - 1))
+    jac[:, :, :p] = -(f[:, 1:] - f[:, :-1])[:, :, None] * X[:, None, :]
+    for k in range(K - 1):
+        jac[:, k, p + k] += f[:, k + 1]
+        jac[:, k + 1, p + k] -= f[:, k + 1]
+    return jac

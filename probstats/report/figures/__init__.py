@@ -26,7 +26,11 @@ from probstats.report.figures.coverage import data_coverage
 from probstats.report.figures.estimates import coefficient_plot, predicted_probabilities
 from probstats.report.figures.panel import repeat_inspections
 from probstats.report.figures.ratings import ratings_by_region, ratings_over_time
-from probstats.report.figures.staffing import binomial_curve, staffing_by_rating, staffing_vs_outcome
+from probstats.report.figures.staffing import (
+    binomial_curve,
+    staffing_by_rating,
+    staffing_vs_outcome,
+)
 
 __all__ = [
     "DEFAULT_STAFFING_MEASURES",

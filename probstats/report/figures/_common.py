@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from probstats.dataset.clean import FEATURE_ID_COLUMNS
-from probstats.errors import ProbstatsError
 from probstats.dataset.ratings import RATING_DTYPE, to_rating
+from probstats.errors import FigureInputError
 from probstats.report.style import (
     RATING_COLOURS,
     RATINGS_BEST_FIRST,
@@ -90,10 +90,6 @@ _CASE_ASPECTS = {
     "quality": "quality",
     "victim_contribution": "victim contribution",
 }
-
-
-class FigureInputError(ProbstatsError, ValueError):
-    """A figure function was given a frame without the columns it needs, or a bad option."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import NullFormatter, PercentFormatter
 
+from probstats.dataset.ratings import RATINGS
 from probstats.report.figures._common import (
     FigureInputError,
     empty_figure,
@@ -21,7 +22,6 @@ from probstats.report.figures._common import (
     require_columns,
     styled,
 )
-from probstats.dataset.ratings import RATINGS
 from probstats.report.style import (
     DEFAULT_SOURCE,
     MUTED_COLOUR,

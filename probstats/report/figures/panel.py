@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from probstats.dataset.ratings import RATINGS
 from probstats.report.figures._common import (
     as_ratings,
     empty_figure,
@@ -17,7 +18,6 @@ from probstats.report.figures._common import (
     require_columns,
     styled,
 )
-from probstats.dataset.ratings import RATINGS
 from probstats.report.style import DEFAULT_SOURCE, PALETTE, REPORT_WIDTH, new_figure
 
 __all__ = ["repeat_inspections"]

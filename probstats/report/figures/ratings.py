@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from probstats.dataset.ratings import RATINGS
+from probstats.dataset.vocab import REGIONS
 from probstats.report.figures._common import (
     UNIFICATION_DATE,
     FigureInputError,
@@ -22,7 +24,6 @@ from probstats.report.figures._common import (
     require_columns,
     styled,
 )
-from probstats.dataset.ratings import RATINGS
 from probstats.report.style import (
     DEFAULT_SOURCE,
     MISSING_COLOUR,
@@ -32,7 +33,6 @@ from probstats.report.style import (
     new_figure,
     panel_title,
 )
-from probstats.dataset.vocab import REGIONS
 
 __all__ = ["ratings_over_time", "ratings_by_region"]
 

@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from probstats.dataset.ratings import RATINGS
 from probstats.report.figures._common import (
     DEFAULT_STAFFING_MEASURES,
     KEEP_SAFE_OUTCOME,
@@ -26,7 +27,6 @@ from probstats.report.figures._common import (
     require_columns,
     styled,
 )
-from probstats.dataset.ratings import RATINGS
 from probstats.report.style import (
     DEFAULT_SOURCE,
     MUTED_COLOUR,

@@ -31,9 +31,9 @@ import warnings
 import pandas as pd
 
 import probstats
+from probstats.dataset.summaries import coverage_by_year, rating_tally
 from probstats.report import figures as figs
 from probstats.report import tables as tab
-from probstats.dataset.summaries import coverage_by_year, rating_tally
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

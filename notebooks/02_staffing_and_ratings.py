@@ -40,10 +40,10 @@ from IPython.display import display
 from scipy import stats
 
 import probstats
-from probstats.report import figures as figs
-from probstats.report.analysis import MAIN_PREDICTOR, main_fits
 from probstats.errors import ModelSpecificationError
 from probstats.models import fit_ordinal, min_detectable_effect, predict_curve, scenario
+from probstats.report import figures as figs
+from probstats.report.analysis import MAIN_PREDICTOR, main_fits
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

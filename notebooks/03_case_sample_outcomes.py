@@ -38,10 +38,10 @@ import pandas as pd
 from scipy import stats
 
 import probstats
+from probstats.dataset.vocab import REGIONS
+from probstats.models import min_detectable_effect, power_binomial
 from probstats.report import figures as figs
 from probstats.report.analysis import KEEP_SAFE, MAIN_PREDICTOR, binomial_keep_safe_model, main_fits
-from probstats.models import min_detectable_effect, power_binomial
-from probstats.dataset.vocab import REGIONS
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

@@ -35,9 +35,9 @@ import pandas as pd
 from IPython.display import display
 
 import probstats
-from probstats.report import figures as figs
-from probstats.models import direction_agreement, fit_change, mcnemar_change, sign_test
 from probstats.dataset.ratings import RATINGS, rating_score
+from probstats.models import direction_agreement, fit_change, mcnemar_change, sign_test
+from probstats.report import figures as figs
 
 # figures are standalone Figure objects: show them inline as cell results
 # %matplotlib inline

@@ -41,9 +41,9 @@ import pandas as pd
 from IPython.display import display
 
 import probstats
-from probstats.report.analysis import MAIN_PREDICTOR, main_fits
 from probstats.dataset.paths import data_dir
 from probstats.official import load_official
+from probstats.report.analysis import MAIN_PREDICTOR, main_fits
 
 pd.set_option("display.width", 170)
 pd.set_option("display.max_colwidth", 110)

@@ -266,7 +266,7 @@ def test_complete_separation_is_detected_and_explained():
     assert "Inadequate 10 to 12" in msg and "Outstanding 1 to 3" in msg
     assert "maximum-likelihood estimate does not exist" in msg
     assert res.separation.kind == "complete" and res.separation.terms == ["vacancy_rate_po"]
-    assert res.glance()["separation"].iloc[0]
+    assert res.glance()["separation"].iloc[0] == "complete"
     assert ordinal_separation(df, "rating", ["vacancy_rate_po"]).kind == "complete"
 
 

@@ -6,9 +6,21 @@ Load the cited, validated dataset::
     >>> df = probstats.load_inspections()
     >>> df["overall_rating"].cat.ordered
     True
+
+The subpackages follow the data's way down: :mod:`probstats.dataset` (the cited
+tables), :mod:`probstats.official` (official workforce statistics),
+:mod:`probstats.extract` (records from publications), :mod:`probstats.models`
+(models and inference), :mod:`probstats.report` (tables, figures, the publication).
+Each is imported on first use, so ``import probstats`` stays quick::
+
+    >>> callable(probstats.models.fit_ordinal)
+    True
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -24,6 +36,8 @@ from probstats.dataset.loaders import (
 )
 from probstats.dataset.ratings import RATING_DTYPE, RATINGS, parse_rating, to_rating
 
+_SUBPACKAGES = ("dataset", "official", "extract", "models", "report", "errors")
+
 __all__ = [
     "RATINGS",
     "RATING_DTYPE",
@@ -38,4 +52,12 @@ __all__ = [
     "load_units",
     "parse_rating",
     "to_rating",
+    *_SUBPACKAGES,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: probstats.models (and friends) work after a plain ``import probstats``
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"probstats.{name}")
+    raise AttributeError(f"module 'probstats' has no attribute {name!r}")

@@ -27,7 +27,7 @@ def _default_figures_dir() -> Path:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from probstats.dataset.build import build
+    from probstats.pipeline import build
 
     started = time.perf_counter()
     quiet = args.quiet

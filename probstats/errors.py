@@ -78,6 +78,7 @@ class Problem:
 
     Examples
     --------
+    >>> from probstats.errors import Problem
     >>> str(Problem("inspections.csv", 7, "overall_rating", "unknown rating", "Excellent"))
     "inspections.csv, line 7, column 'overall_rating': unknown rating (got 'Excellent')"
     """

@@ -371,3 +371,24 @@ def test_coverage_of_95_percent_intervals(family, region_effect, sd, rho, lo):
         t = res.tidy().set_index("term").loc["x"]
         hits.append(t.conf_low <= 0.5 <= t.conf_high)
     assert lo <= np.mean(hits) <= 0.99
+
+
+def test_design_matrix_refuses_unseen_or_missing_categories_by_name():
+    """The binomial model used to predict an unseen or missing region as the reference."""
+    from probstats.errors import ModelSpecificationError
+    from probstats.models._base import design_matrix
+
+    fit_frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "region": ["A", "B", "A"]})
+    _, levels = design_matrix(fit_frame, ["x", "region"], intercept=True)
+    with pytest.raises(ModelSpecificationError, match=r"level\(s\) \['C'\] not seen"):
+        design_matrix(pd.DataFrame({"x": [1.0], "region": ["C"]}), ["x", "region"], levels)
+    with pytest.raises(ModelSpecificationError, match="'region' is missing in 1 row"):
+        design_matrix(pd.DataFrame({"x": [1.0], "region": [None]}), ["x", "region"], levels)
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=40), "g": rng.choice(["a", "b"], 40), "n": 20})
+    df["k"] = rng.binomial(20, 0.5, 40)
+    res = fit_binomial(
+        df, "k", ["x", "g"], trials="n", outcome_scale="count", region_effect="none", warn=False
+    )
+    with pytest.raises(ModelSpecificationError, match="not seen when fitting"):
+        res.predict_proba(pd.DataFrame({"x": [0.0], "g": ["c"]}))

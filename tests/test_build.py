@@ -9,8 +9,9 @@ import pandas as pd
 import pandas.testing as pdt
 
 from probstats.cli import main
-from probstats.dataset.build import PROCESSED_FILES, build
+from probstats.dataset.build import PROCESSED_FILES
 from probstats.dataset.loaders import load_features, load_inspections, load_panel, load_staffing
+from probstats.pipeline import build
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -408,7 +408,8 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
 
 
 def test_save_refuses_a_figure_without_alt_text(tmp_path):
-    from probstats.report.style import FigureMetadataError, new_figure
+    from probstats.errors import FigureMetadataError
+    from probstats.report.style import new_figure
 
     fig, _ = new_figure()
     with pytest.raises(FigureMetadataError, match="alt text"):

@@ -289,7 +289,7 @@ def test_mover_shift_interval_matches_simulation_when_well_determined(ordinal_fi
 
 
 def test_simulated_probability_intervals_stay_within_zero_one():
-    from probstats.models.inference.predict import InvalidDrawsWarning
+    from probstats.errors import InvalidDrawsWarning
 
     res = _quiet_ordinal(NEAR7)
     # cut-points 7 apart with standard errors near 20: many draws cross, and a crossed
@@ -304,7 +304,7 @@ def test_simulated_probability_intervals_stay_within_zero_one():
 
 
 def test_bootstrap_with_too_many_failures_gives_no_scenario_intervals(binomial_fit):
-    from probstats.models.inference.resampling import BootstrapFailureWarning
+    from probstats.errors import BootstrapFailureWarning
 
     calls = {"n": 0}
     fn = binomial_fit.refit_fn()

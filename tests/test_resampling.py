@@ -13,10 +13,9 @@ from numpy.testing import assert_allclose
 from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from probstats.errors import ModelSpecificationError
+from probstats.errors import BootstrapFailureWarning, ModelSpecificationError
 from probstats.models.binomial.model import fit_binomial
 from probstats.models.inference.resampling import (
-    BootstrapFailureWarning,
     bootstrap,
     bootstrap_model,
     permutation_test,

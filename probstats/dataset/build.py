@@ -1,4 +1,4 @@
-"""The main job: rebuild ``data/processed/`` (and figures and tables) from ``data/raw/``.
+"""Rebuild ``data/processed/`` from ``data/raw/``: read, check, tidy, write.
 
 Raw data is only ever read. Every output is regenerated, written canonically
 and checked against its schema before it is written, so two builds in a row
@@ -8,7 +8,6 @@ give byte-identical files.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +15,10 @@ import pandas as pd
 from probstats.dataset import clean
 from probstats.dataset.io import write_csv
 from probstats.dataset.processed import validate_frame
+from probstats.dataset.raw import load_raw_table
+from probstats.dataset.schema import LINKED_TABLES, RAW_TABLES
 from probstats.dataset.sources import sources_table
-from probstats.errors import DataValidationError, UnsafeOutputError
+from probstats.errors import DataValidationError
 
 #: Processed tables in the order they are written.
 PROCESSED_FILES = (
@@ -32,12 +33,17 @@ PROCESSED_FILES = (
 )
 
 
-@dataclass
-class BuildResult:
-    """What a build produced."""
+def _other_raw(raw_dir: Path) -> dict[str, pd.DataFrame]:
+    """The raw files outside the linked tables (official figures, bulletin), checked.
 
-    tables: dict[str, pd.DataFrame]
-    written: list[Path] = field(default_factory=list)
+    Checked here so that a bad file fails the build; their URLs are cited sources too.
+    """
+    out = {}
+    for table in RAW_TABLES:
+        path = raw_dir / f"{table}.csv"
+        if table not in LINKED_TABLES and path.is_file():
+            out[table] = load_raw_table(path, table)
+    return out
 
 
 def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
@@ -50,6 +56,8 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
 
     Examples
     --------
+    >>> from probstats.dataset.build import PROCESSED_FILES
+    >>> from probstats.dataset.build import build_tables
     >>> from probstats.dataset.paths import data_dir
     >>> tables = build_tables(data_dir("raw"))
     >>> sorted(tables) == sorted(PROCESSED_FILES)
@@ -79,14 +87,10 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
                 staffing["source_url"],
                 cases["source_url"],
                 standards["source_url"],
+                *(frame["source_url"] for frame in _other_raw(Path(raw_dir)).values()),
             ]
         ),
     }
-    official = Path(raw_dir) / "workforce_official.csv"
-    if official.is_file():  # checked here so a bad official file fails the build
-        from probstats.official import load_official
-
-        load_official(official)
     for name in (
         "units",
         "inspections",
@@ -99,37 +103,16 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def build(
-    raw_dir: Path,
+def write_processed(
+    tables: dict[str, pd.DataFrame],
     processed_dir: Path,
-    *,
-    figures_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
-) -> BuildResult:
-    """Rebuild processed data (and, if ``figures_dir`` is given, figures and tables).
-
-    Parameters
-    ----------
-    raw_dir, processed_dir
-        Input and output folders. ``raw_dir`` is never written to.
-    figures_dir
-        Where to write figures and tables; ``None`` skips them.
-    progress
-        Called with a short message as each step finishes.
-    """
-    raw_dir, processed_dir = Path(raw_dir).resolve(), Path(processed_dir).resolve()
-    if processed_dir == raw_dir or raw_dir in processed_dir.parents:
-        raise UnsafeOutputError("refusing to write inside the raw data folder")
-    progress(f"reading and checking {raw_dir}")
-    tables = build_tables(raw_dir)
-    result = BuildResult(tables=tables)
+) -> list[Path]:
+    """Write the processed tables canonically; return the paths written."""
+    written = []
     for name in PROCESSED_FILES:
-        path = processed_dir / f"{name}.csv"
+        path = Path(processed_dir) / f"{name}.csv"
         write_csv(tables[name], path)
-        result.written.append(path)
+        written.append(path)
         progress(f"wrote {path} ({len(tables[name])} rows)")
-    if figures_dir is not None:
-        from probstats.report.publication import build_publication
-
-        result.written += build_publication(tables, Path(figures_dir), progress=progress)
-    return result
+    return written

@@ -16,7 +16,7 @@ import pandas as pd
 from probstats.dataset.dates import parse_partial_date
 from probstats.dataset.ratings import RATING_DTYPE, rating_score
 from probstats.dataset.raw import check_references, load_raw_table
-from probstats.dataset.schema import RAW_TABLES, whole_number_columns
+from probstats.dataset.schema import LINKED_TABLES, whole_number_columns
 from probstats.dataset.units import UnitIndex
 from probstats.errors import DataValidationError, Problem, UnknownUnitError
 
@@ -48,7 +48,7 @@ def read_raw(raw_dir: Path) -> RawData:
     """
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    paths = {t: Path(raw_dir) / f"{t}.csv" for t in RAW_TABLES}
+    paths = {t: Path(raw_dir) / f"{t}.csv" for t in LINKED_TABLES}
     for table, path in paths.items():
         try:
             frames[table] = load_raw_table(path, table)

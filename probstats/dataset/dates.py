@@ -46,6 +46,7 @@ def parse_partial_date(text: str) -> PartialDate:
 
     Examples
     --------
+    >>> from probstats.dataset.dates import parse_partial_date
     >>> parse_partial_date("2024-01")
     PartialDate(start=datetime.date(2024, 1, 1), precision='month')
     >>> parse_partial_date("2024-01").end

@@ -12,52 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from probstats.dataset.ratings import RATING_DTYPE
-from probstats.dataset.schema import whole_number_columns
-
-#: Columns holding ratings, dates, whole numbers: everything else is a string or a float.
-RATING_COLUMNS = ("overall_rating", "previous_rating", "previous_overall_rating", "rating")
-DATE_COLUMNS = ("publication_date", "fieldwork_start", "fieldwork_end")
-INT_COLUMNS = (
-    *whole_number_columns("inspections", "case_measures"),
-    # derived columns of the processed tables
-    "rating_score",
-    "visit_number",
-    "days_since_previous",
-    "rating_change",
-    "n_rows",
-)
-STRING_COLUMNS = (
-    "inspection_id",
-    "unit_id",
-    "unit_type",
-    "era",
-    "unit_name",
-    "name",
-    "region",
-    "aliases",
-    "publication_date_precision",
-    "fieldwork_start_precision",
-    "fieldwork_end_precision",
-    "source_url",
-    "source_type",
-    "notes",
-    "measure",
-    "grade",
-    "unit",
-    "qualifier",
-    "basis",
-    "as_at",
-    "stage",
-    "aspect",
-    "judged",
-    "standard_code",
-    "standard_name",
-    "previous_inspection_id",
-    "url",
-    "domain",
-    "publisher",
-    "licence",
-)
+from probstats.dataset.schema import processed_kind
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -65,6 +20,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.dataset.io import write_csv
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> write_csv(pd.DataFrame({"a": [0.1, 2.0]}), p)
@@ -78,23 +35,35 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+_DTYPES = {
+    "id": "string",
+    "text": "string",
+    "vocab": "string",
+    "urls": "string",
+    "datestr": "string",
+    "rating": "string",  # read as text, then made the ordered rating categorical
+    "date": "string",  # read as text, then parsed
+    "int": "Int64",
+    "year": "Int64",
+    "integer": "Int64",
+}
+
+
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a processed table written by :func:`write_csv`, restoring dtypes."""
+    """Read a processed table written by :func:`write_csv`, restoring dtypes.
+
+    Column types come from the schema registry
+    (:func:`probstats.dataset.schema.processed_kind`).
+    """
     header = pd.read_csv(path, nrows=0).columns
-    dtypes: dict[str, str] = {}
-    for col in header:
-        if col in STRING_COLUMNS or col in RATING_COLUMNS or col in DATE_COLUMNS:
-            dtypes[col] = "string"
-        elif col in INT_COLUMNS:
-            dtypes[col] = "Int64"
-        else:
-            dtypes[col] = "float64"
+    kinds = {col: processed_kind(col) for col in header}
+    dtypes = {col: _DTYPES.get(kind, "float64") for col, kind in kinds.items()}
     df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
-    for col in header:
-        if col in RATING_COLUMNS:
+    for col, kind in kinds.items():
+        if kind == "rating":
             df[col] = pd.Categorical(
                 df[col].astype("object").where(df[col].notna(), None), dtype=RATING_DTYPE
             )
-        elif col in DATE_COLUMNS:
+        elif kind == "date":
             df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").astype("datetime64[s]")
     return df

@@ -56,6 +56,7 @@ def load_inspections(
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_inspections
     >>> df = load_inspections()
     >>> list(df["overall_rating"].cat.categories)
     ['Inadequate', 'Requires improvement', 'Good', 'Outstanding']
@@ -73,6 +74,7 @@ def load_units(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_units
     >>> load_units()["unit_id"].is_unique
     True
     """
@@ -84,6 +86,7 @@ def load_staffing(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_staffing
     >>> set(load_staffing()["qualifier"].fillna("")) <= {"", "<", ">", "<=", ">=", "~"}
     True
     """
@@ -95,6 +98,7 @@ def load_case_measures(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_case_measures
     >>> bool((load_case_measures()["value_pct"].dropna() <= 100).all())
     True
     """
@@ -106,6 +110,7 @@ def load_standard_ratings(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_standard_ratings
     >>> load_standard_ratings()["rating"].cat.ordered
     True
     """
@@ -121,6 +126,7 @@ def load_features(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_features
     >>> load_features()["inspection_id"].is_unique
     True
     """
@@ -135,6 +141,7 @@ def load_panel(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_panel
     >>> panel = load_panel()
     >>> bool((panel["visit_number"] >= 1).all())
     True
@@ -147,6 +154,7 @@ def load_sources(path: str | Path | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from probstats.dataset.loaders import load_sources
     >>> bool(load_sources()["licence"].notna().all())
     True
     """

@@ -26,6 +26,7 @@ def data_dir(kind: str = "processed") -> Path:
 
     Examples
     --------
+    >>> from probstats.dataset.paths import data_dir
     >>> data_dir("raw").name
     'raw'
     """

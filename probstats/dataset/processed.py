@@ -1,9 +1,11 @@
 """pandera schemas of the processed tables, checked at build time and by ``probstats validate``.
 
-Schemas are generated from the column specifications in :mod:`probstats.dataset.schema`
-so the data dictionary, the raw parser and these checks cannot drift apart.
-Failures are reported as :class:`~probstats.errors.Problem` objects naming the
-file, its line (header = line 1) and the column.
+Schemas are generated from the registry in :mod:`probstats.dataset.schema` (raw
+columns with their processed kinds, plus the derived columns), so the data
+dictionary, the raw parser and these checks cannot drift apart. Percentages bounded
+by 100 are those the staffing vocabulary marks as such. Failures are reported as
+:class:`~probstats.errors.Problem` objects naming the file, its line (header = line
+1) and the column.
 """
 
 from __future__ import annotations
@@ -15,48 +17,90 @@ import pandera.pandas as pa
 
 from probstats.dataset import vocab
 from probstats.dataset.ratings import RATINGS
-from probstats.dataset.schema import KEYS, RAW_TABLES, Column
+from probstats.dataset.schema import (
+    DERIVED_COLUMNS,
+    KEYS,
+    LINKED_TABLES,
+    RAW_TABLES,
+    Column,
+    processed_kind,
+)
 from probstats.errors import DataValidationError, Problem
+
+__all__ = ["FEATURES_SCHEMA", "SCHEMAS", "bounded_measures", "validate_frame"]
+
+_RATING = pd.CategoricalDtype(list(RATINGS), ordered=True)
+
+
+def bounded_measures() -> list[str]:
+    """Staffing measures whose percentages cannot exceed 100 (from the vocabulary).
+
+    Examples
+    --------
+    >>> from probstats.dataset.processed import bounded_measures
+    >>> "vacancy_rate" in bounded_measures(), "staffing_pct_target" in bounded_measures()
+    (True, False)
+    """
+    return [
+        m
+        for m, (unit, over, _) in vocab.STAFFING_MEASURES.items()
+        if unit == "percent" and not over
+    ]
 
 
 def _column_schema(col: Column) -> pa.Column:
-    checks: list[pa.Check] = []
+    kind = processed_kind(col.name)
     nullable = not col.required
-    if col.kind == "vocab":
+    if kind == "vocab":
         allowed = [a for a in col.allowed if a]
-        checks.append(pa.Check.isin(allowed))
-        return pa.Column("string", checks, nullable=True if "" in col.allowed else nullable)
-    if col.kind == "rating":
         return pa.Column(
-            pd.CategoricalDtype(list(RATINGS), ordered=True), nullable=nullable, coerce=False
+            "string", [pa.Check.isin(allowed)], nullable=True if "" in col.allowed else nullable
         )
-    if col.kind == "pct":
+    if kind == "rating":
+        return pa.Column(_RATING, nullable=nullable, coerce=False)
+    if kind == "pct":
         return pa.Column("float64", [pa.Check.in_range(0, 100)], nullable=nullable)
-    if col.kind == "float":
+    if kind == "float":
         return pa.Column("float64", [pa.Check.ge(0)], nullable=nullable)
-    if col.kind in ("int", "year"):
+    if kind in ("int", "year"):
         return pa.Column("Int64", [pa.Check.ge(0)], nullable=nullable)
-    if col.kind == "date":
-        if col.name == "as_at":
-            return pa.Column(
-                "string", [pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")], nullable=True
-            )
+    if kind == "integer":
+        return pa.Column("Int64", nullable=True)
+    if kind == "datestr":
+        return pa.Column(
+            "string", [pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")], nullable=True
+        )
+    if kind == "date":
         return pa.Column("datetime64[s]", nullable=True)
-    if col.kind == "urls":
+    if kind == "urls":
         return pa.Column("string", [pa.Check.str_matches(r"^https?://")], nullable=False)
     return pa.Column("string", nullable=nullable)
 
 
+_DERIVED_BY_TABLE: dict[str, tuple[str, ...]] = {
+    "inspections": (
+        "unit_id",
+        "era",
+        "rating_score",
+        "publication_date_precision",
+        "fieldwork_start_precision",
+        "fieldwork_end_precision",
+    ),
+}
+
+
 def _schema(table: str) -> pa.DataFrameSchema:
     columns = {c.name: _column_schema(c) for c in RAW_TABLES[table]}
-    if table == "inspections":
-        columns["unit_id"] = pa.Column("string", nullable=False)
-        columns["era"] = pa.Column("string", pa.Check.isin(list(vocab.ERAS)))
-        columns["rating_score"] = pa.Column("Int64", pa.Check.in_range(1, 4), nullable=True)
-        for d in ("publication_date", "fieldwork_start", "fieldwork_end"):
-            columns[f"{d}_precision"] = pa.Column(
-                "string", pa.Check.isin(["day", "month", "year"]), nullable=True
-            )
+    for name in _DERIVED_BY_TABLE.get(table, ()):
+        col = DERIVED_COLUMNS[name]
+        schema = _column_schema(col)
+        if name == "unit_id":
+            schema = pa.Column("string", nullable=False)
+        elif name == "era":
+            schema = pa.Column("string", pa.Check.isin(list(vocab.ERAS)))
+        elif name == "rating_score":
+            schema = pa.Column("Int64", pa.Check.in_range(1, 4), nullable=True)
+        columns[name] = schema
     unique = list(KEYS[table]) if table in ("inspections", "units") else None
     checks = []
     if table == "staffing":
@@ -67,22 +111,21 @@ def _schema(table: str) -> pa.DataFrameSchema:
 
 
 def _staffing_ranges(df: pd.DataFrame) -> pd.Series:
-    bounded = [m for m, (_unit, over, _) in vocab.STAFFING_MEASURES.items() if not over]
-    return ~(df["measure"].isin(bounded) & (df["value"] > 100))
+    return ~(df["measure"].isin(bounded_measures()) & (df["value"] > 100))
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {t: _schema(t) for t in RAW_TABLES}
+SCHEMAS: dict[str, pa.DataFrameSchema] = {t: _schema(t) for t in LINKED_TABLES}
+
+_BOUNDED = "|".join(sorted(bounded_measures()))
 
 FEATURES_SCHEMA = pa.DataFrameSchema(
     {
         "inspection_id": pa.Column("string", unique=True),
-        "overall_rating": pa.Column(
-            pd.CategoricalDtype(list(RATINGS), ordered=True), nullable=True
-        ),
+        "overall_rating": pa.Column(_RATING, nullable=True),
         r"^case_.*_pct$": pa.Column(
             "float64", pa.Check.in_range(0, 100), nullable=True, regex=True
         ),
-        r"^(vacancy_rate|sickness_rate|newly_qualified_share|turnover_rate)_.*$": pa.Column(
+        rf"^({_BOUNDED})_.*$": pa.Column(
             "float64", pa.Check.in_range(0, 100), nullable=True, regex=True
         ),
     },

@@ -67,6 +67,7 @@ def parse_rating(label: object) -> str | None:
 
     Examples
     --------
+    >>> from probstats.dataset.ratings import parse_rating
     >>> parse_rating("‘requires improvement’")
     'Requires improvement'
     >>> parse_rating("RI")
@@ -96,6 +97,7 @@ def to_rating(values: Iterable[object]) -> pd.Categorical:
 
     Examples
     --------
+    >>> from probstats.dataset.ratings import to_rating
     >>> to_rating(["good", "Inadequate", None]).codes.tolist()
     [2, 0, -1]
     """
@@ -109,6 +111,7 @@ def rating_score(values: Iterable[object]) -> pd.Series:
 
     Examples
     --------
+    >>> from probstats.dataset.ratings import rating_score
     >>> rating_score(["Good", None]).tolist()
     [3, <NA>]
     """

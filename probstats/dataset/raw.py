@@ -79,8 +79,9 @@ def _parse_cell(col: Column, text: str) -> tuple[object, str | None]:
             return None, "required value is missing"
         return ("" if col.kind == "vocab" and "" in col.allowed else None), None
     if col.kind in ("id", "text"):
-        if col.kind == "id" and not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", text):
-            return None, "identifier must be lower-case letters, digits and '-'"
+        if col.kind == "id" and not re.fullmatch(col.pattern, text):
+            allowed = "'_'" if "_" in col.pattern else "'-'"
+            return None, f"identifier must be lower-case letters, digits and {allowed}"
         return text, None
     if col.kind == "vocab":
         if text not in col.allowed:
@@ -130,6 +131,7 @@ def parse_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
 
     Examples
     --------
+    >>> from probstats.dataset.raw import parse_table
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "case_measures.csv"
     >>> _ = p.write_text("inspection_id,stage,aspect,judged,value_pct,n_counted,n_cases,"
@@ -140,9 +142,19 @@ def parse_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
     >>> (p.line, p.column, p.message)
     (2, 'value_pct', 'percentage must be between 0 and 100')
     """
-    columns = RAW_TABLES[table]
-    name = str(path)
     header, rows, problems = read_csv_text(path)
+    return parse_rows(header, rows, problems, table, str(path))
+
+
+def parse_rows(
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    problems: list[Problem],
+    table: str,
+    name: str,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse rows of text cells (with their line numbers) against the table's columns."""
+    columns = RAW_TABLES[table]
     if not header:
         return pd.DataFrame(), problems
     expected = [c.name for c in columns]
@@ -306,10 +318,39 @@ def check_references(
     ]
 
 
+def check_official_rows(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """Official figures: a value or a marker saying why not; units of percentage
+    measures; a period that starts before it ends."""
+    problems = []
+    for row in frame.itertuples(index=False):
+        line = int(row.line_no)
+        if pd.isna(row.value) and not row.marker:
+            problems.append(
+                Problem(name, line, "value", "empty value needs a marker saying why (e.g. x, c, z)")
+            )
+        expected = vocab.OFFICIAL_MEASURES.get(row.measure, ("", ""))[0]
+        if expected == "percent" and row.unit != "percent":
+            problems.append(
+                Problem(name, line, "unit", f"measure {row.measure} is a percentage", row.unit)
+            )
+        if isinstance(row.period_start, str) and isinstance(row.period_as_at, str):
+            if (
+                parse_partial_date(row.period_start).start
+                > parse_partial_date(row.period_as_at).end
+            ):
+                problems.append(
+                    Problem(
+                        name, line, "period_start", "period starts after it ends", row.period_start
+                    )
+                )
+    return problems
+
+
 ROW_CHECKS = {
     "inspections": check_inspection_rows,
     "staffing": check_staffing_rows,
     "case_measures": check_case_rows,
+    "workforce_official": check_official_rows,
 }
 
 
@@ -322,10 +363,38 @@ def load_raw_table(path: Path, table: str) -> pd.DataFrame:
         Listing every problem with file, line and column.
     """
     frame, problems = parse_table(path, table)
-    if not problems:
-        problems += check_duplicates(frame, table, str(path))
+    return _checked(frame, problems, table, str(path))
+
+
+def _checked(frame: pd.DataFrame, problems: list[Problem], table: str, name: str) -> pd.DataFrame:
+    """Add duplicate and row checks (on the rows whose cells all parsed) and raise if any."""
+    if not frame.empty:
+        bad_lines = {p.line for p in problems}
+        clean = frame[~frame["line_no"].isin(bad_lines)]
+        problems = problems + check_duplicates(clean, table, name)
         if table in ROW_CHECKS:
-            problems += ROW_CHECKS[table](frame, str(path))
+            problems += ROW_CHECKS[table](clean, name)
     if problems:
-        raise DataValidationError(problems)
+        raise DataValidationError(sorted(problems, key=_order))
     return frame
+
+
+def _order(p: Problem) -> tuple:
+    return (p.line or 0, p.column or "")
+
+
+def check_text_frame(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
+    """Parse and check a frame of text cells (as read with ``dtype=str``) like a raw file.
+
+    Row ``i`` of the frame is reported as line ``i + 2`` of ``file``.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem with file, line and column.
+    """
+    header = [str(c) for c in frame.columns]
+    text = frame.astype(object).where(frame.notna(), "").astype(str)
+    rows = [(i + 2, list(r)) for i, r in enumerate(text.itertuples(index=False, name=None))]
+    parsed, problems = parse_rows(header, rows, [], table, file)
+    return _checked(parsed, problems, table, file)

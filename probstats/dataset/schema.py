@@ -1,11 +1,15 @@
-"""Column specifications for every table: one source of truth.
+"""The one registry of every table: each raw file and each processed table.
 
 Each table is a tuple of :class:`Column`. The same specifications drive
 
 * parsing of the raw CSV files (:mod:`probstats.dataset.raw`), which reports each
-  bad cell with its file, line and column;
-* the pandera schemas that check the processed tables at build time and in
-  ``probstats validate``;
+  bad cell with its file, line and column: the five linked tables of the
+  inspections dataset, the official workforce figures and the Bulletin 2021/02
+  figures (:data:`RAW_TABLES`);
+* the column types of the processed tables when they are written and read back
+  (:mod:`probstats.dataset.io`, :func:`processed_kind`) and the pandera schemas
+  that check them at build time and in ``probstats validate``
+  (:mod:`probstats.dataset.processed`);
 * the data dictionary in ``data/README.md`` (:func:`data_dictionary_markdown`).
 """
 
@@ -17,7 +21,20 @@ from typing import Literal
 from probstats.dataset import vocab
 from probstats.dataset.ratings import RATINGS
 
-Kind = Literal["id", "text", "int", "float", "pct", "rating", "date", "vocab", "urls", "year"]
+Kind = Literal[
+    "id",
+    "text",
+    "int",
+    "integer",
+    "float",
+    "pct",
+    "rating",
+    "date",
+    "datestr",
+    "vocab",
+    "urls",
+    "year",
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,8 @@ class Column:
     required: bool = False
     allowed: tuple[str, ...] = field(default=())
     unit: str = ""
+    #: Regular expression an identifier must match (kind ``id``).
+    pattern: str = r"[a-z0-9][a-z0-9\-]*"
 
     @property
     def type_name(self) -> str:
@@ -43,10 +62,12 @@ class Column:
             "id": "string (identifier)",
             "text": "string",
             "int": "integer >= 0",
+            "integer": "integer (may be negative)",
             "float": "number >= 0",
             "pct": "number 0-100",
             "rating": "rating label",
             "date": "date (YYYY-MM-DD, YYYY-MM or YYYY)",
+            "datestr": "date as written (YYYY-MM-DD, YYYY-MM or YYYY)",
             "vocab": "code",
             "urls": "URL(s), ' ; ' separated",
             "year": "year (YYYY)",
@@ -167,13 +188,89 @@ UNITS = (
     Column("notes", "text", "Reviewer's notes in our own words"),
 )
 
-#: Raw tables by file stem. Order matters: units first (others refer to them).
+WORKFORCE_OFFICIAL = (
+    *SOURCE_COLUMNS,
+    Column("publisher", "text", "Organisation that published the figure", required=True),
+    Column("publication", "text", "Title of the publication or answer"),
+    Column("publication_date", "date", "Date the figure was published"),
+    Column("period_start", "date", "Start of the period a flow (leavers, sickness) covers"),
+    Column(
+        "period_as_at", "date", "Date (or end of the period) the figure refers to", required=True
+    ),
+    Column(
+        "geography_type",
+        "vocab",
+        "Kind of geography the figure is for",
+        required=True,
+        allowed=vocab.GEOGRAPHY_TYPES,
+    ),
+    Column("geography", "text", "Geography as the source names it", required=True),
+    Column(
+        "region_canonical",
+        "vocab",
+        "The probation region the geography is (empty if not one region)",
+        allowed=("", *vocab.REGIONS),
+    ),
+    Column("grade", "vocab", "Staff grade", required=True, allowed=vocab.GRADES),
+    Column(
+        "measure",
+        "vocab",
+        "What the figure measures (official measure codes)",
+        required=True,
+        allowed=tuple(vocab.OFFICIAL_MEASURES),
+    ),
+    Column("value", "float", "The figure exactly as published (empty with a marker)"),
+    Column("unit", "vocab", "Unit of the value", required=True, allowed=vocab.OFFICIAL_UNITS),
+    Column(
+        "qualifier",
+        "vocab",
+        "Empty if exact; '<', '>', '<=', '>=' or '~' as the source words it",
+        allowed=vocab.QUALIFIERS,
+    ),
+    Column(
+        "marker",
+        "vocab",
+        "Statistical shorthand published with the cell ([x], [c], [z] ...)",
+        allowed=("", *vocab.MARKERS),
+    ),
+    Column("licence", "vocab", "Licence of the source", required=True, allowed=vocab.LICENCES),
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+BULLETIN_2021_02 = (
+    Column(
+        "figure_id",
+        "id",
+        "Identifier of the figure (lower case, digits and '_')",
+        required=True,
+        pattern=r"[a-z0-9][a-z0-9_]*",
+    ),
+    Column("description", "text", "What the figure is, in our own words", required=True),
+    Column("value", "float", "The figure as stated", required=True),
+    Column("unit", "text", "Unit of the figure", required=True),
+    *SOURCE_COLUMNS,
+    Column("notes", "text", "Reviewer's notes in our own words"),
+)
+
+#: The linked tables of the inspections dataset, in reading order (units first: the
+#: others refer to them).
+LINKED_TABLES: tuple[str, ...] = (
+    "units",
+    "inspections",
+    "staffing",
+    "case_measures",
+    "standard_ratings",
+)
+
+#: Every raw file, by file stem.
 RAW_TABLES: dict[str, tuple[Column, ...]] = {
     "units": UNITS,
     "inspections": INSPECTIONS,
     "staffing": STAFFING,
     "case_measures": CASE_MEASURES,
     "standard_ratings": STANDARD_RATINGS,
+    "workforce_official": WORKFORCE_OFFICIAL,
+    "bulletin_2021_02": BULLETIN_2021_02,
 }
 
 #: Natural keys: a repeated key is a duplicated record.
@@ -183,7 +280,80 @@ KEYS: dict[str, tuple[str, ...]] = {
     "staffing": ("inspection_id", "measure", "grade", "basis", "as_at", "qualifier", "notes"),
     "case_measures": ("inspection_id", "stage", "aspect", "judged", "notes"),
     "standard_ratings": ("inspection_id", "standard_code", "standard_name"),
+    "workforce_official": (
+        "source_url",
+        "period_as_at",
+        "geography_type",
+        "geography",
+        "grade",
+        "measure",
+        "qualifier",
+        "notes",
+    ),
+    "bulletin_2021_02": ("figure_id",),
 }
+
+# --------------------------------------------------------------------------- processed tables
+
+#: Partial dates held in processed tables as the first day of their period (the others
+#: keep the text as written).
+PROCESSED_DATES: tuple[str, ...] = ("publication_date", "fieldwork_start", "fieldwork_end")
+
+#: Columns the build derives, by name (the processed tables' columns beyond the raw ones).
+DERIVED_COLUMNS: dict[str, Column] = {
+    c.name: c
+    for c in (
+        Column("unit_id", "id", "Canonical unit id, resolved from unit_name and aliases"),
+        Column(
+            "era",
+            "vocab",
+            "pre_unification (CRC, NPS division) or post_unification",
+            allowed=vocab.ERAS,
+        ),
+        Column("rating_score", "int", "Overall rating as 1 (Inadequate) to 4 (Outstanding)"),
+        *(
+            Column(f"{d}_precision", "vocab", f"Precision of {d}", allowed=vocab.PRECISIONS)
+            for d in PROCESSED_DATES
+        ),
+        Column("visit_number", "int", "1 for a unit's first inspection in the data, 2 ..."),
+        Column("previous_inspection_id", "id", "The unit's previous inspection"),
+        Column("days_since_previous", "integer", "Days between the two publication dates"),
+        Column("previous_overall_rating", "rating", "Overall rating at the previous inspection"),
+        Column("rating_change", "integer", "Rating score minus the previous one (+1 = better)"),
+        Column("url", "text", "A cited URL"),
+        Column("domain", "text", "Its domain"),
+        Column("publisher", "text", "Its publisher"),
+        Column("licence", "text", "The licence its facts are used under"),
+        Column("n_rows", "int", "Number of raw rows citing it"),
+    )
+}
+
+
+def processed_kind(name: str) -> Kind:
+    """How a processed column is typed when written and read back.
+
+    Columns of the raw tables keep their kind (partial dates other than the
+    publication and fieldwork dates stay text, ``datestr``); derived columns are
+    typed by :data:`DERIVED_COLUMNS`; anything else (the wide ``<measure>_<grade>``
+    and ``case_*`` columns of the modelling views, ``delta_*`` changes) is a number.
+
+    Examples
+    --------
+    >>> from probstats.dataset.schema import processed_kind
+    >>> processed_kind("overall_rating"), processed_kind("as_at"), processed_kind("vacancy_rate_po")
+    ('rating', 'datestr', 'float')
+    """
+    if name in DERIVED_COLUMNS:
+        return DERIVED_COLUMNS[name].kind
+    for table in LINKED_TABLES:
+        for col in RAW_TABLES[table]:
+            if col.name == name:
+                if col.kind == "date" and name not in PROCESSED_DATES:
+                    return "datestr"
+                return col.kind
+    if name.startswith(("case_", "delta_")) and name.endswith("_n"):
+        return "float"
+    return "float"
 
 
 def whole_number_columns(*tables: str) -> tuple[str, ...]:
@@ -191,6 +361,7 @@ def whole_number_columns(*tables: str) -> tuple[str, ...]:
 
     Examples
     --------
+    >>> from probstats.dataset.schema import whole_number_columns
     >>> whole_number_columns("inspections")[:2]
     ('score', 'score_max')
     """
@@ -202,14 +373,16 @@ def whole_number_columns(*tables: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] = RAW_TABLES) -> str:
+def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] | None = None) -> str:
     """Render the data dictionary of the given tables as Markdown.
 
     Examples
     --------
+    >>> from probstats.dataset.schema import data_dictionary_markdown
     >>> "| inspection_id |" in data_dictionary_markdown()
     True
     """
+    tables = RAW_TABLES if tables is None else tables
     out: list[str] = []
     for table, columns in tables.items():
         out.append(f"### `{table}.csv`\n")
@@ -233,7 +406,7 @@ def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] = RAW_TABLES)
     return "\n".join(out)
 
 
-_BEGIN = "<!-- generated from probstats/schema.py"
+_BEGIN = "<!-- generated from probstats/dataset/schema.py"
 _END = "<!-- end generated -->"
 
 

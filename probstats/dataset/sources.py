@@ -25,6 +25,7 @@ def classify(url: str) -> tuple[str, str, str]:
 
     Examples
     --------
+    >>> from probstats.dataset.sources import classify
     >>> classify("https://hmiprobation.justiceinspectorates.gov.uk/news/x")[2]
     'Open Government Licence v3.0'
     >>> classify("https://www.bbc.co.uk/news/x")[1]

@@ -15,6 +15,8 @@ def coverage_by_year(inspections: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.dataset.summaries import coverage_by_year
     >>> df = pd.DataFrame({"unit_type": ["PDU", "PDU", "CRC"],
     ...     "publication_date": pd.to_datetime(["2022-05-01", None, "2019-01-01"])})
     >>> coverage_by_year(df).loc["PDU"].tolist()
@@ -49,6 +51,8 @@ def rating_tally(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.dataset.summaries import rating_tally
     >>> df = pd.DataFrame({"unit_type": ["PDU"] * 2,
     ...     "publication_date": pd.to_datetime(["2024-03-01", "2025-06-01"]),
     ...     "overall_rating": pd.Categorical(["Good", "Inadequate"])})

@@ -26,6 +26,7 @@ def normalise_name(name: str) -> str:
 
     Examples
     --------
+    >>> from probstats.dataset.units import normalise_name
     >>> normalise_name("Hammersmith, Fulham, Kensington, Chelsea & Westminster PDU")
     'hammersmith fulham kensington chelsea and westminster'
     >>> normalise_name("Leicester, Leicestershire and Rutland") == normalise_name(
@@ -44,6 +45,8 @@ class UnitIndex:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.dataset.units import UnitIndex
     >>> units = pd.DataFrame({"unit_id": ["pdu-west-kent"], "unit_type": ["PDU"],
     ...     "name": ["West Kent"], "aliases": ["West Kent PDU ; Kent West"]})
     >>> UnitIndex(units).resolve("west kent probation delivery unit", "PDU")

@@ -1,4 +1,5 @@
-"""Controlled vocabularies shared by the raw tables, the extractor and the models."""
+"""Controlled vocabularies shared by the raw tables, the extractor, the official statistics
+and the models."""
 
 from __future__ import annotations
 
@@ -83,3 +84,82 @@ CASE_ASPECTS: tuple[str, ...] = (
     "victim_contribution",
     "other",
 )
+
+# --------------------------------------------------------------------------- official statistics
+
+#: Kinds of geography an official figure is published for.
+GEOGRAPHY_TYPES: tuple[str, ...] = (
+    "national",  # England and Wales, or the whole Probation Service / NPS
+    "country",  # England or Wales separately
+    "region",  # one of the 12 probation regions (or a pre-2021 NPS division)
+    "PDU",  # probation delivery unit
+    "LDU cluster",  # pre-2021 local delivery unit cluster
+    "other",  # a regional function (Approved Premises, headquarters, ...)
+)
+
+#: Official measures: code -> (expected unit, meaning). Codes carry the basis (FTE or
+#: headcount).
+OFFICIAL_MEASURES: dict[str, tuple[str, str]] = {
+    "staff_in_post_fte": ("FTE", "Staff in post, full-time equivalent"),
+    "staff_in_post_headcount": ("people", "Staff in post, headcount"),
+    "staff_in_post": ("people", "Staff in post, FTE or headcount not stated"),
+    "staff_in_post_fte_average": ("FTE", "Average staff in post over the period, FTE"),
+    "staff_in_post_fte_courts": ("FTE", "Staff in post in the courts function, FTE"),
+    "target_staffing_fte": ("FTE", "Target (required) staffing, FTE"),
+    "staffing_pct_target": ("percent", "Staff in post as a percentage of target"),
+    "staffing_shortfall_fte": ("FTE", "Target staffing minus staff in post, FTE"),
+    "vacancy_rate": ("percent", "Percentage of posts vacant"),
+    "vacancies_fte": ("FTE", "Vacant posts, FTE"),
+    "vacancies": ("posts", "Vacant posts, basis not stated"),
+    "joiners": ("people", "Staff who joined in the period"),
+    "leavers": ("people", "Staff who left in the period, basis not stated"),
+    "leavers_headcount": ("people", "Staff who left in the period, headcount"),
+    "leaving_rate": ("percent", "Leavers as a percentage of average staff in post (12 months)"),
+    "resignations_long_service": ("people", "Resignations of staff with long service"),
+    "sickness_days_per_fte": ("days", "Average working days lost to sickness per FTE"),
+    "sickness_days_lost": ("days", "Total working days lost to sickness"),
+    "sickness_days_lost_stress": ("days", "Working days lost to stress-related sickness"),
+    "sickness_days_per_fte_stress": ("days", "Working days lost to stress per FTE"),
+    "caseload_total": ("people", "People under probation supervision"),
+    "caseload_average": ("cases", "Average cases per practitioner"),
+}
+
+#: Units allowed in the official table's ``unit`` column.
+OFFICIAL_UNITS: tuple[str, ...] = ("FTE", "people", "posts", "percent", "days", "cases")
+
+#: Licences recorded in the official table.
+LICENCES: tuple[str, ...] = (
+    "OGL-3.0",
+    "Open Parliament Licence",
+    "not stated (third-party page)",
+)
+
+#: GSS / StatsWales shorthand for labelling data values in statistical tables.
+MARKERS: dict[str, str] = {
+    "a": "average",
+    "b": "break in time series",
+    "c": "confidential (suppressed)",
+    "e": "estimated",
+    "f": "forecast",
+    "k": "low figure that rounds to zero",
+    "ns": "not statistically significant",
+    "p": "provisional",
+    "r": "revised",
+    "s": "statistically significant at the 5% level",
+    "ss": "statistically significant at the 1% level",
+    "sss": "statistically significant at the 0.1% level",
+    "t": "total",
+    "u": "low reliability",
+    "w": "none recorded in survey",
+    "x": "not available",
+    "z": "not applicable",
+    # Symbols used in older, pre-accessibility tables; their meaning is the one the
+    # table's own notes give, so these are only the usual readings.
+    "..": "not available (legacy symbol)",
+    "-": "nil or not applicable (legacy symbol)",
+    "*": "suppressed (legacy symbol)",
+    "unparsed": "cell text is neither a number nor a known marker: see the raw column",
+}
+
+#: How precisely a partial date is known.
+PRECISIONS: tuple[str, ...] = ("day", "month", "year")

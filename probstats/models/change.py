@@ -69,6 +69,8 @@ def add_changes(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.change import add_changes
     >>> df = pd.DataFrame({"unit_id": ["a", "a", "b", "b"], "publication_date": [1, 2, 1, 2],
     ...                    "v": [30.0, 10.0, 5.0, 15.0]})
     >>> add_changes(df, ["v"])["v_change"].tolist()
@@ -303,6 +305,9 @@ def fit_change(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.change import fit_change
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"dv": rng.normal(0, 10, 40)})
     >>> df["rating_change"] = np.clip(np.round(-0.05 * df["dv"] + rng.normal(0, .7, 40)), -3, 3)
@@ -413,6 +418,7 @@ def sign_test(
 
     Examples
     --------
+    >>> from probstats.models.change import sign_test
     >>> sign_test([1, 1, 1, 1, 1, 0, -1])["p_value"].round(4).tolist()
     [0.2188]
     """
@@ -456,6 +462,7 @@ def mcnemar_change(
 
     Examples
     --------
+    >>> from probstats.models.change import mcnemar_change
     >>> b = ["Requires improvement"] * 6 + ["Good"] * 2
     >>> a = ["Good"] * 5 + ["Requires improvement"] * 1 + ["Good"] * 2
     >>> mcnemar_change(b, a)[["moved_up", "moved_down", "p_value"]].round(4).values.tolist()
@@ -510,6 +517,7 @@ def direction_agreement(
 
     Examples
     --------
+    >>> from probstats.models.change import direction_agreement
     >>> out = direction_agreement([-10, -5, -8, 4, 6, 0], [1, 1, 1, -1, -1, 1])
     >>> out[["n_concordant", "n_discordant"]].values.tolist()
     [[5, 0]]

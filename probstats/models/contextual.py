@@ -75,6 +75,8 @@ def attach_region_covariates(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.contextual import attach_region_covariates
     >>> pdus = pd.DataFrame({"unit": ["a", "b", "c"], "region": ["N", "N", "S"]})
     >>> regs = pd.DataFrame({"region": ["N", "S"], "vacancy_rate_po": [20.0, 10.0]})
     >>> attach_region_covariates(pdus, regs, ["vacancy_rate_po"])["vacancy_rate_po_region"].tolist()
@@ -118,6 +120,8 @@ def within_between(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.contextual import within_between
     >>> df = pd.DataFrame({"region": ["N", "N", "S"], "x": [1.0, 3.0, 5.0]})
     >>> out = within_between(df, ["x"])
     >>> out["x_between"].tolist(), out["x_within"].tolist()
@@ -144,6 +148,8 @@ def covariate_levels(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.contextual import covariate_levels
     >>> df = pd.DataFrame({"unit_id": ["a", "b", "c", "c"], "region": ["N", "N", "S", "S"],
     ...                    "r": [1, 1, 2, 2], "u": [1, 2, 3, 3], "o": [1, 2, 3, 4]})
     >>> covariate_levels(df, ["r", "u", "o"]).tolist()
@@ -199,6 +205,9 @@ def fit_contextual(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.contextual import attach_region_covariates
+    >>> from probstats.models.contextual import fit_contextual
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> regs = pd.DataFrame({"region": list("ABCDEFGHIJKL"), "v": rng.uniform(5, 40, 12)})

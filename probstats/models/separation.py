@@ -134,6 +134,7 @@ def separating_direction(
 
     Examples
     --------
+    >>> from probstats.models.separation import separating_direction
     >>> import numpy as np
     >>> X = np.array([[1.0], [2.0], [3.0], [4.0]])
     >>> bool(separating_direction(np.array([0, 0, 1, 1]), X, 2)[0] > 0)
@@ -198,6 +199,8 @@ def unbounded_along(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.separation import unbounded_along
     >>> y, X = np.array([0, 0, 1, 1]), np.array([[1.0], [2.0], [3.0], [4.0]])
     >>> unbounded_along(y, X, 2, 0, +1), unbounded_along(y, X, 2, 0, -1)
     (True, False)
@@ -322,6 +325,9 @@ def check_ordinal(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.separation import check_ordinal
     >>> X = pd.DataFrame({"x": [5.0, 6, 7, 1, 2, 3]})
     >>> check_ordinal(np.array([0, 0, 0, 1, 1, 1]), X, ["Inadequate", "Good"]).kind
     'complete'
@@ -347,6 +353,8 @@ def binomial_rows(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.separation import binomial_rows
     >>> binomial_rows(np.array([0, 2, 3]), np.array([3, 3, 3]))
     (array([0, 0, 1, 1]), array([0, 1, 1, 2]))
     """
@@ -377,6 +385,9 @@ def check_binomial(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.separation import check_binomial
     >>> X = pd.DataFrame({"Intercept": 1.0, "x": [1.0, 2, 3, 4]})
     >>> check_binomial(np.array([0, 0, 5, 5]), np.array([5, 5, 5, 5]), X).terms
     ['x']
@@ -434,6 +445,8 @@ def separation_message(result) -> str | None:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.separation import separation_message
     >>> from probstats.models.ordinal.model import _example, fit_ordinal
     >>> df = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Good"] * 3,
     ...                    "x": [5.0, 6, 7, 1, 2, 3]})

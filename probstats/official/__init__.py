@@ -1,4 +1,65 @@
-"""Official workforce and caseload statistics (HMPPS, Ministry of Justice, Parliament)."""
+"""Official workforce and caseload statistics beside the Inspectorate's figures.
 
-from probstats.official.workforce import *  # noqa: F403
-from probstats.official.workforce import __all__
+* ``load``: the harvested official figures (``data/raw/workforce_official.csv``);
+* ``readers``: spreadsheet tables of newer releases (ODS/XLSX, GSS markers);
+* ``join``: the as-of join of each inspection to its region's figure at or before
+  fieldwork, never a later one;
+* ``measures``: derived measures with stated formulas.
+
+Official figures describe a whole region (or the nation); an inspection describes
+one unit at one time. Putting them side by side shows association at best.
+"""
+
+from probstats.dataset.vocab import GEOGRAPHY_TYPES, MARKERS
+from probstats.dataset.vocab import OFFICIAL_MEASURES as MEASURES
+from probstats.errors import FallbackDateWarning, UnparsedCellWarning, WorkforceReadError
+from probstats.official.join import asof_join, attach_regional_staffing
+from probstats.official.load import (
+    COLUMNS,
+    canonical_region,
+    load_official,
+    official_series,
+    validate_official,
+)
+from probstats.official.measures import (
+    caseload_per_practitioner_fte,
+    derive_official_measures,
+    po_pso_ratio,
+    po_share_of_practitioners,
+    sickness_days_per_fte,
+    staffing_pct_of_target,
+)
+from probstats.official.readers import (
+    marker_meanings,
+    parse_cell,
+    read_notes_sheet,
+    read_official_table,
+    table_to_official,
+)
+
+__all__ = [
+    "COLUMNS",
+    "GEOGRAPHY_TYPES",
+    "MARKERS",
+    "MEASURES",
+    "FallbackDateWarning",
+    "UnparsedCellWarning",
+    "WorkforceReadError",
+    "asof_join",
+    "attach_regional_staffing",
+    "canonical_region",
+    "caseload_per_practitioner_fte",
+    "derive_official_measures",
+    "load_official",
+    "marker_meanings",
+    "official_series",
+    "parse_cell",
+    "po_pso_ratio",
+    "po_share_of_practitioners",
+    "read_notes_sheet",
+    "read_official_table",
+    "sickness_days_per_fte",
+    "staffing_pct_of_target",
+    "table_to_official",
+    "validate_official",
+]

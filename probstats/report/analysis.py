@@ -86,6 +86,7 @@ def ordinal_rating_model(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR
 
     Examples
     --------
+    >>> from probstats.report.analysis import ordinal_rating_model
     >>> import probstats
     >>> fit = ordinal_rating_model(probstats.load_features())
     >>> fit.name
@@ -115,6 +116,7 @@ def binomial_keep_safe_model(
 
     Examples
     --------
+    >>> from probstats.report.analysis import binomial_keep_safe_model
     >>> import probstats
     >>> fit = binomial_keep_safe_model(probstats.load_features())
     >>> fit.n_used >= 0
@@ -158,6 +160,7 @@ def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> 
 
     Examples
     --------
+    >>> from probstats.report.analysis import exact_rank_test
     >>> import probstats
     >>> row = exact_rank_test(probstats.load_features()).iloc[0]
     >>> bool(0 <= row["p_value_exact"] <= 1)

@@ -44,6 +44,7 @@ def _prediction_frame(fit) -> pd.DataFrame | None:
     )
 
 
+# long: the publication's table of contents: one call per output, in order
 def build_publication(
     tables: dict[str, pd.DataFrame],
     out_dir: Path,

@@ -82,6 +82,7 @@ def save_figure(
 
     Examples
     --------
+    >>> from probstats.report.render import save_figure
     >>> import tempfile, pathlib
     >>> from probstats.report.style import new_figure, add_titles, set_alt_text
     >>> fig, (ax,) = new_figure()
@@ -148,6 +149,8 @@ def figure_index_markdown(records: list[FigureRecord], *, relative_to: Path | No
 
     Examples
     --------
+    >>> from probstats.report.render import FigureRecord
+    >>> from probstats.report.render import figure_index_markdown
     >>> from pathlib import Path
     >>> rec = FigureRecord("a", (Path("a.png"),), "Title", "Alt.", "probstats.report.figures.f")
     >>> print(figure_index_markdown([rec]).splitlines()[-1])
@@ -178,6 +181,8 @@ def write_figure_index(records: list[FigureRecord], path: str | Path) -> Path:
 
     Examples
     --------
+    >>> from probstats.report.render import FigureRecord
+    >>> from probstats.report.render import write_figure_index
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> rec = FigureRecord("a", (d / "sub" / "a.png",), "Title", "Alt.")

@@ -136,6 +136,7 @@ def house_style(extra: Mapping[str, Any] | None = None) -> Iterator[None]:
     Examples
     --------
     >>> import matplotlib as mpl
+    >>> from probstats.report.style import house_style
     >>> with house_style():
     ...     mpl.rcParams["svg.hashsalt"]
     'probstats'
@@ -161,6 +162,7 @@ def new_figure(
 
     Examples
     --------
+    >>> from probstats.report.style import new_figure
     >>> fig, axes = new_figure(1, 2)
     >>> len(axes)
     2
@@ -175,6 +177,7 @@ def figure_meta(fig: Figure) -> dict[str, Any]:
 
     Examples
     --------
+    >>> from probstats.report.style import figure_meta
     >>> from matplotlib.figure import Figure
     >>> figure_meta(Figure())["notes"]
     []
@@ -203,6 +206,8 @@ def set_alt_text(fig: Figure, text: str) -> None:
 
     Examples
     --------
+    >>> from probstats.report.style import get_alt_text
+    >>> from probstats.report.style import set_alt_text
     >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> set_alt_text(fig, "Bar chart of ratings by year.")
@@ -219,6 +224,7 @@ def get_alt_text(fig: Figure) -> str | None:
 
     Examples
     --------
+    >>> from probstats.report.style import get_alt_text
     >>> from matplotlib.figure import Figure
     >>> get_alt_text(Figure()) is None
     True
@@ -263,6 +269,9 @@ def add_titles(
 
     Examples
     --------
+    >>> from probstats.report.style import add_titles
+    >>> from probstats.report.style import figure_meta
+    >>> from probstats.report.style import new_figure
     >>> fig, (ax,) = new_figure()
     >>> add_titles(fig, "Most inspections rated Requires improvement", "n = 40", "Source: x")
     >>> figure_meta(fig)["subtitle"]
@@ -341,6 +350,8 @@ def panel_title(ax: Axes, title: str | None = None, note: str | None = None) -> 
 
     Examples
     --------
+    >>> from probstats.report.style import new_figure
+    >>> from probstats.report.style import panel_title
     >>> fig, (ax,) = new_figure()
     >>> panel_title(ax, "PDUs", "n = 3")
     >>> ax.get_title(loc="left")
@@ -363,6 +374,8 @@ def add_note(fig: Figure, note: str) -> None:
 
     Examples
     --------
+    >>> from probstats.report.style import add_note
+    >>> from probstats.report.style import figure_meta
     >>> from matplotlib.figure import Figure
     >>> fig = Figure()
     >>> add_note(fig, "3 inspections without a date are not shown.")
@@ -377,6 +390,8 @@ def no_data(ax: Axes, message: str = "No data to show") -> None:
 
     Examples
     --------
+    >>> from probstats.report.style import new_figure
+    >>> from probstats.report.style import no_data
     >>> fig, (ax,) = new_figure()
     >>> no_data(ax, "No inspection has this measure")
     >>> ax.texts[0].get_text()
@@ -405,6 +420,7 @@ def rating_colour(rating: str) -> str:
 
     Examples
     --------
+    >>> from probstats.report.style import rating_colour
     >>> rating_colour("Good")
     '#28A197'
     """
@@ -430,6 +446,7 @@ def contrast_ratio(a: str, b: str) -> float:
 
     Examples
     --------
+    >>> from probstats.report.style import contrast_ratio
     >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
     21.0
     """

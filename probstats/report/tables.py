@@ -86,6 +86,8 @@ def rating_counts(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import rating_counts
     >>> df = pd.DataFrame({"region": ["Wales", "Wales", None],
     ...     "publication_date": pd.to_datetime(["2022-01-01", "2022-06-01", "2023-01-01"]),
     ...     "overall_rating": ["Good", "Inadequate", "Good"]})
@@ -154,6 +156,8 @@ def ratings_by_region_year(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import ratings_by_region_year
     >>> df = pd.DataFrame({"unit_type": ["PDU", "CRC"], "region": ["Wales", None],
     ...     "publication_date": pd.to_datetime(["2022-01-01", "2019-01-01"]),
     ...     "overall_rating": ["Good", "Good"]})
@@ -172,6 +176,8 @@ def ratings_by_unit_type_year(inspections: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import ratings_by_unit_type_year
     >>> df = pd.DataFrame({"unit_type": ["PDU", "CRC", "PDU"],
     ...     "publication_date": pd.to_datetime(["2022-01-01", "2019-01-01", "2022-05-01"]),
     ...     "overall_rating": ["Good", "Inadequate", "Good"]})
@@ -204,6 +210,9 @@ def staffing_summary_by_rating(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.report.tables import staffing_summary_by_rating
     >>> df = pd.DataFrame({"overall_rating": ["Good", "Good", "Good", "Inadequate"],
     ...     "vacancy_rate_po": [10.0, 20.0, np.nan, 40.0]})
     >>> t = staffing_summary_by_rating(df, ["vacancy_rate_po"])
@@ -264,6 +273,7 @@ def format_p_value(p: float, digits: int = 3) -> str:
 
     Examples
     --------
+    >>> from probstats.report.tables import format_p_value
     >>> format_p_value(0.0004), format_p_value(0.0312), format_p_value(float("nan"))
     ('<0.001', '0.031', '')
     """
@@ -306,6 +316,8 @@ def regression_table(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import regression_table
     >>> t = pd.DataFrame({"term": ["x"], "estimate": [0.0], "conf_low": [-0.1],
     ...     "conf_high": [0.2], "p_value": [0.5]})
     >>> regression_table(t, exponentiate=True)["estimate (95% CI)"].tolist()
@@ -368,6 +380,9 @@ def write_table_csv(frame: pd.DataFrame, path: str | Path, *, float_format: str 
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.report.tables import write_table_csv
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> _ = write_table_csv(pd.DataFrame({"a": [1, 2], "b": [0.5, np.nan]}), p)
@@ -408,6 +423,8 @@ def to_markdown(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import to_markdown
     >>> print(to_markdown(pd.DataFrame({"rating": ["Good"], "n": [3], "median": [12.5]})))
     | rating | n | median |
     |:---|---:|---:|
@@ -447,6 +464,8 @@ def write_table_markdown(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.tables import write_table_markdown
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.md"
     >>> write_table_markdown(pd.DataFrame({"a": [1]}), p).read_text().splitlines()[0]

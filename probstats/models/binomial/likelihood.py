@@ -47,6 +47,8 @@ def betabinomial_loglik(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.binomial.likelihood import betabinomial_loglik
     >>> from scipy.stats import betabinom
     >>> a = betabinomial_loglik(np.array([3]), np.array([10]), np.array([0.0]), 0.0)
     >>> bool(np.isclose(a[0], betabinom.logpmf(3, 10, 0.5, 0.5)))
@@ -261,6 +263,8 @@ def rho_start(pearson_dispersion: float, n: np.ndarray) -> float:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.binomial.likelihood import rho_start
     >>> round(rho_start(3.0, np.array([21.0, 21.0])), 4)
     -2.1972
     """

@@ -64,6 +64,8 @@ def rubin_pool(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.inference.missing import rubin_pool
     >>> est = pd.DataFrame({"b": [1.0, 1.2, 0.8]})
     >>> var = pd.DataFrame({"b": [0.04, 0.05, 0.03]})
     >>> round(float(rubin_pool(est, var)["std_error"].iloc[0]), 4)
@@ -186,6 +188,8 @@ def impute_chained(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.inference.missing import impute_chained
     >>> df = pd.DataFrame({"x": [1.0, 2, None, 4, 5, 6], "y": [1.1, 2.2, 2.9, 4.1, 5.2, 5.8]})
     >>> sets = impute_chained(df, ["x", "y"], m=2, seed=1)
     >>> [int(s["x"].isna().sum()) for s in sets]
@@ -304,6 +308,9 @@ def multiple_imputation(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.inference.missing import multiple_imputation
     >>> import statsmodels.api as sm
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"x": rng.normal(size=60)})

@@ -200,6 +200,7 @@ def power_binomial(
 
     Examples
     --------
+    >>> from probstats.models.inference.power import power_binomial
     >>> r = power_binomial(25, 0.7, per=10, x_mean=20, x_sd=10, n_sims=400, seed=1)
     >>> 0 <= r.power <= 1
     True
@@ -290,6 +291,7 @@ def power_ordinal(
 
     Examples
     --------
+    >>> from probstats.models.inference.power import power_ordinal
     >>> r = power_ordinal(40, 0.5, per=10, x_mean=20, x_sd=10, n_sims=200, seed=1)
     >>> 0 <= r.power <= 1
     True
@@ -384,6 +386,7 @@ def min_detectable_effect(
 
     Examples
     --------
+    >>> from probstats.models.inference.power import min_detectable_effect
     >>> mde, curve = min_detectable_effect("binomial", 25, per=10, x_mean=20, x_sd=10,
     ...                                    n_sims=300, n_grid=8)
     >>> bool(mde < 1)

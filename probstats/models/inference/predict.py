@@ -310,6 +310,9 @@ def predict_curve(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.inference.predict import predict_curve
     >>> from probstats.models.binomial.model import fit_binomial
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"x": rng.uniform(0, 40, 60), "n": 25})
@@ -400,6 +403,9 @@ def scenario(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from probstats.models.inference.predict import scenario
     >>> from probstats.models.binomial.model import fit_binomial
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"x": rng.uniform(0, 40, 60), "n": 25})

@@ -96,6 +96,7 @@ def brant_test(result, *, convention: Literal["brant", "car"] = "brant") -> Prop
 
     Examples
     --------
+    >>> from probstats.models.ordinal.brant import brant_test
     >>> from probstats.models.ordinal.model import _example
     >>> t = brant_test(_example())
     >>> t.table["term"].tolist()
@@ -201,6 +202,7 @@ def proportional_odds_lr_test(result) -> ProportionalOddsTest:
 
     Examples
     --------
+    >>> from probstats.models.ordinal.brant import proportional_odds_lr_test
     >>> from probstats.models.ordinal.model import _example
     >>> t = proportional_odds_lr_test(_example())
     >>> t.table["term"].tolist(), bool((t.table["statistic"] >= 0).all())

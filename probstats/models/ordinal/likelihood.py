@@ -41,6 +41,7 @@ __all__ = [
     "null_start",
     "pdf",
     "probabilities",
+    "probability_band",
     "probability_jacobian",
 ]
 
@@ -98,6 +99,8 @@ class CumulativeLink:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.ordinal.likelihood import CumulativeLink
     >>> y = np.array([0, 0, 1, 1, 2, 2, 1, 0, 2, 1])
     >>> X = np.array([[0.1], [0.5], [0.2], [1.0], [1.5], [0.9], [0.4], [0.8], [2.0], [0.3]])
     >>> lik = CumulativeLink(y, X, 3)
@@ -391,6 +394,8 @@ def probabilities(params: np.ndarray, X: np.ndarray, K: int, link: str) -> np.nd
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.ordinal.likelihood import probabilities
     >>> probabilities(np.array([0.0, -1.0, 1.0]), np.zeros((1, 1)), 3, "logit").round(4)
     array([[0.2689, 0.4621, 0.2689]])
     """
@@ -413,3 +418,33 @@ def probability_jacobian(params: np.ndarray, X: np.ndarray, K: int, link: str) -
         jac[:, k, p + k] += f[:, k + 1]
         jac[:, k + 1, p + k] -= f[:, k + 1]
     return jac
+
+
+def probability_band(
+    theta: np.ndarray,
+    X: np.ndarray,
+    V: np.ndarray,
+    K: int,
+    link: str,
+    level: float,
+    scale: str = "logit",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Probabilities (rows x K) with delta-method standard errors and bands.
+
+    ``scale="logit"`` builds each band on the logit of the probability (it stays
+    inside 0-1); ``"probability"`` on the probability itself, clipped to 0-1. Returns
+    ``(P, se, low, high)``.
+    """
+    P = probabilities(theta, X, K, link)
+    q = special.ndtri(0.5 + level / 2)
+    J = probability_jacobian(theta, X, K, link)
+    se = np.sqrt(np.maximum(np.einsum("rkq,qs,rks->rk", J, V, J), 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if scale == "logit":
+            lo_p = np.clip(P, 1e-300, 1 - 1e-16)
+            se_l = se / (lo_p * (1 - lo_p))
+            centre = special.logit(lo_p)
+            low, high = special.expit(centre - q * se_l), special.expit(centre + q * se_l)
+        else:
+            low, high = np.clip(P - q * se, 0, 1), np.clip(P + q * se, 0, 1)
+    return P, se, low, high

@@ -37,20 +37,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.base.wrapper as wrap
-import statsmodels.regression.linear_model as lm
-from scipy import stats
-from statsmodels.base.model import (
-    GenericLikelihoodModel,
-    GenericLikelihoodModelResults,
-    LikelihoodModelResults,
-)
 
 from probstats.dataset.ratings import RATING_DTYPE
 from probstats.errors import (
@@ -69,12 +61,11 @@ from probstats.models._base import (
     check_literal,
     collinearity_problem,
     complete_cases,
-    cut_names,
     design_matrix,
     outcome_categorical,
-    safe_inverse,
 )
-from probstats.models.ordinal.likelihood import CumulativeLink, probabilities
+from probstats.models.ordinal.likelihood import CumulativeLink
+from probstats.models.ordinal.polr import PolrModel, PolrResults
 from probstats.models.ordinal.results import OrdinalResult
 from probstats.models.separation import (
     SeparationReport,
@@ -116,6 +107,8 @@ def ordinal_separation(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models.ordinal.model import ordinal_separation
     >>> df = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Good"] * 3,
     ...                    "x": [5.0, 6, 7, 1, 2, 3]})
     >>> ordinal_separation(df, "rating", ["x"]).kind
@@ -126,153 +119,6 @@ def ordinal_separation(
     X, levels = design_matrix(kept, predictors)
     y = ycat.cat.codes.to_numpy()
     return check_ordinal(y, X, list(ycat.cat.categories), levels, kept)
-
-
-# --------------------------------------------------------------------------- statsmodels
-
-
-class PolrModel(GenericLikelihoodModel):
-    """Cumulative link model in MASS::polr's parameterisation, as a statsmodels model.
-
-    Parameters are the coefficients followed by the cut-points ``zeta`` (named
-    ``"lower|upper"``). ``loglike``, ``score`` and ``hessian`` are analytic;
-    :meth:`fit` uses Newton's method. Usually built by :func:`fit_ordinal`.
-
-    Parameters
-    ----------
-    endog
-        Integer category codes ``0..K-1``.
-    exog
-        Design (no intercept), a DataFrame for named coefficients.
-    categories
-        Labels of the ``K`` ordered categories.
-    link
-        ``"logit"`` or ``"probit"``.
-    """
-
-    def __init__(
-        self, endog, exog, *, categories: Sequence[object], link: Link = "logit", **kwds
-    ) -> None:
-        self.link = link
-        self.labels = list(categories)
-        self.k_levels = len(self.labels)
-        super().__init__(endog, exog, extra_params_names=cut_names(self.labels), **kwds)
-        self.k_vars = int(np.asarray(self.exog).shape[1])
-        self.k_extra = self.k_levels - 1
-        self.k_constant = 0
-        self.df_model = float(self.k_vars)
-        self.nobs = len(self.endog)
-        self.df_resid = float(self.nobs - self.k_vars - self.k_extra)
-        self._lik = CumulativeLink(
-            np.asarray(self.endog, dtype=np.intp),
-            np.asarray(self.exog, dtype=float),
-            self.k_levels,
-            link,
-        )
-
-    @property
-    def start_params(self) -> np.ndarray:
-        return self._lik.start()
-
-    def loglike(self, params) -> float:
-        return self._lik.loglike(np.asarray(params, dtype=float))
-
-    def loglikeobs(self, params) -> np.ndarray:
-        return self._lik.loglikeobs(np.asarray(params, dtype=float))
-
-    def score(self, params) -> np.ndarray:
-        return self._lik.score(np.asarray(params, dtype=float))
-
-    def score_obs(self, params) -> np.ndarray:
-        return self._lik.score_obs(np.asarray(params, dtype=float))
-
-    def hessian(self, params) -> np.ndarray:
-        return self._lik.hessian(np.asarray(params, dtype=float))
-
-    def information(self, params) -> np.ndarray:
-        return -self.hessian(params)
-
-    def predict(self, params, exog=None, *args, **kwargs) -> np.ndarray:
-        """Category probabilities (``n x K``) for ``exog`` (default: the fitted rows)."""
-        X = self.exog if exog is None else np.asarray(exog, dtype=float)
-        return probabilities(
-            np.asarray(params, dtype=float), np.atleast_2d(X), self.k_levels, self.link
-        )
-
-    def fit(
-        self,
-        start_params=None,
-        method: str = "newton",
-        maxiter: int = 100,
-        tol: float = 1e-6,
-        disp: bool = False,
-        **kwargs,
-    ):
-        """Newton's method with the analytic Hessian; returns a :class:`PolrResults`.
-
-        Examples
-        --------
-        >>> y = np.array([0, 0, 1, 1, 2, 2, 1, 0, 2, 1])
-        >>> x = pd.DataFrame({"x": [0.1, 0.5, 0.2, 1.0, 1.5, 0.9, 0.4, 0.8, 2.0, 0.3]})
-        >>> res = PolrModel(y, x, categories=["low", "mid", "high"]).fit()
-        >>> list(res.params.index)
-        ['x', 'low|mid', 'mid|high']
-        """
-        if method != "newton":
-            raise ModelSpecificationError("PolrModel.fit supports method='newton' only")
-        start = self.start_params if start_params is None else np.asarray(start_params, float)
-        sol = self._lik.newton(start, tol=tol, max_iter=maxiter)
-        cov = safe_inverse(-sol.hessian)
-        mlefit = LikelihoodModelResults(self, sol.params, normalized_cov_params=cov, scale=1.0)
-        mlefit.mle_retvals = {
-            "converged": sol.converged,
-            "iterations": sol.n_iter,
-            "fopt": -sol.loglik,
-            "gopt": sol.gradient,
-        }
-        mlefit.mle_settings = {
-            "optimizer": "newton",
-            "start_params": start,
-            "tol": tol,
-            "maxiter": maxiter,
-        }
-        res = PolrResults(self, mlefit)
-        res.hasconst = 0
-        return PolrResultsWrapper(res)
-
-
-class PolrResults(GenericLikelihoodModelResults):
-    """statsmodels results of a :class:`PolrModel` (adds the null log-likelihood)."""
-
-    @property
-    def llnull(self) -> float:
-        """Log-likelihood of the model with cut-points only (closed form)."""
-        counts = np.bincount(
-            np.asarray(self.model.endog, dtype=np.intp), minlength=self.model.k_levels
-        )
-        counts = counts[counts > 0]
-        return float(np.sum(counts * np.log(counts / counts.sum())))
-
-    @property
-    def prsquared(self) -> float:
-        """McFadden's pseudo-R-squared ``1 - llf / llnull``."""
-        return 1 - self.llf / self.llnull
-
-    @property
-    def llr(self) -> float:
-        """Likelihood-ratio statistic against the cut-points-only model."""
-        return -2 * (self.llnull - self.llf)
-
-    @property
-    def llr_pvalue(self) -> float:
-        return float(stats.chi2.sf(self.llr, self.model.k_vars))
-
-
-class PolrResultsWrapper(lm.RegressionResultsWrapper):
-    pass
-
-
-wrap.populate_wrapper(PolrResultsWrapper, PolrResults)
 
 
 # --------------------------------------------------------------------------- lean path
@@ -325,6 +171,8 @@ def fit_ordinal_arrays(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from probstats.models.ordinal.model import fit_ordinal_arrays
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 2))
     >>> y = np.digitize(X @ [1.0, -0.5] + rng.logistic(size=200), [-1.0, 0.0, 1.0])
@@ -392,6 +240,74 @@ def _fit_collapsed(y, X, K, present, link, start, on_separation, max_iter) -> np
         if present[k] and present[k + 1]:
             out[p + k] = sub[p + recode[k]]
     return out
+
+
+def refit_function(
+    res: OrdinalResult, terms, empty_categories, on_separation
+) -> Callable[[pd.DataFrame], pd.Series]:
+    """The lean refit behind :meth:`OrdinalResult.refit_fn`."""
+    check_literal(empty_categories, EmptyCategories, "empty_categories")
+    check_literal(on_separation, OnSeparation, "on_separation")
+    names = list(res.params.index)
+    if terms == "all":
+        keep = names
+    elif terms == "coefficients":
+        keep = res.coef_names
+    else:
+        keep = list(terms)
+    start = res.params.to_numpy().copy()
+    K = len(res.categories)
+    dtype = pd.CategoricalDtype(res.categories, ordered=True)
+    outcome, link, estimator = res.outcome, res.link, res.estimator
+    levels = {k: list(v) for k, v in res.levels.items()}
+    coef_names, predictors = res.coef_names, list(res.predictors)
+    numeric_only = not levels
+
+    def fit_fn(data: pd.DataFrame) -> pd.Series:
+        ycat = data[outcome]
+        if not (isinstance(ycat.dtype, pd.CategoricalDtype) and ycat.dtype == dtype):
+            ycat = outcome_categorical(ycat, outcome).astype(dtype)
+        y = ycat.cat.codes.to_numpy()
+        if numeric_only:
+            X = data[predictors].to_numpy(dtype=float)
+        else:
+            X = design_matrix(data, predictors, levels)[0][coef_names].to_numpy(dtype=float)
+        if (y < 0).any() or np.isnan(X).any():
+            raise ModelSpecificationError("missing values in a refit sample")
+        par = fit_ordinal_arrays(
+            y,
+            X,
+            K,
+            link=link,
+            start=start,
+            empty_categories=empty_categories,
+            on_separation=on_separation,
+            estimator=estimator,
+        )
+        return pd.Series(par, index=names)[keep]
+
+    return fit_fn
+
+
+def refit_positions(res: OrdinalResult, rows, on_separation, empty_categories) -> np.ndarray:
+    """The refit behind :meth:`OrdinalResult.refit_rows` (warm-started, by row position)."""
+    rows = np.asarray(rows)
+    lik = res._lik
+    y = lik.y[rows]
+    K = lik.n_levels
+    start = res._theta
+    if res.estimator != "ml" or np.bincount(y, minlength=K).min() == 0:
+        return fit_ordinal_arrays(
+            y,
+            lik.X[rows],
+            K,
+            link=res.link,
+            start=start,
+            empty_categories=empty_categories,
+            on_separation=on_separation,
+            estimator=res.estimator,
+        )
+    return lean_newton(lik.take(rows), start, res.link, on_separation, 50)
 
 
 # --------------------------------------------------------------------------- fitting
@@ -624,6 +540,7 @@ def fit_ordinal_formula(formula: str, data: pd.DataFrame, **kwargs) -> OrdinalRe
 
     Examples
     --------
+    >>> from probstats.models.ordinal.model import fit_ordinal_formula
     >>> from probstats.models.ordinal.model import _example
     >>> d = _example().data
     >>> fit_ordinal_formula("rating ~ vacancy_rate_po", d).params.index[0]

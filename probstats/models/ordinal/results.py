@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from probstats.errors import ModelSpecificationError, ScaleWarning
 from probstats.models._base import (
@@ -22,11 +22,10 @@ from probstats.models._base import (
     check_literal,
     cut_names,
     design_matrix,
-    outcome_categorical,
     tidy_table,
     typical_values,
 )
-from probstats.models.ordinal.likelihood import CumulativeLink, probabilities, probability_jacobian
+from probstats.models.ordinal.likelihood import CumulativeLink, probabilities, probability_band
 from probstats.models.ordinal.profile import profile_limit
 from probstats.models.separation import SeparationReport, unbounded_along
 
@@ -397,6 +396,7 @@ class OrdinalResult:
 
         Examples
         --------
+        >>> import pandas as pd
         >>> from probstats.models.ordinal.model import _example
         >>> res = _example()
         >>> new = pd.DataFrame({"vacancy_rate_po": [5.0, 30.0]})
@@ -425,6 +425,7 @@ class OrdinalResult:
 
         Examples
         --------
+        >>> import pandas as pd
         >>> from probstats.models.ordinal.model import _example
         >>> band = _example().predict_band(pd.DataFrame({"vacancy_rate_po": [5.0, 30.0]}))
         >>> bool((band.conf_low <= band.probability).all())
@@ -432,23 +433,17 @@ class OrdinalResult:
         """
         check_literal(scale, BandScale, "scale")
         base = self.data if newdata is None else newdata
-        X = self._new_design(base)
-        theta = self.params.to_numpy()
-        K = len(self.categories)
-        P = probabilities(theta, X, K, self.link)
         level = self.conf_level if conf_level is None else conf_level
-        q = stats.norm.ppf(0.5 + level / 2)
-        J = probability_jacobian(theta, X, K, self.link)
-        V = self.cov_params().to_numpy()
-        se = np.sqrt(np.maximum(np.einsum("rkq,qs,rks->rk", J, V, J), 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if scale == "logit":
-                lo_p = np.clip(P, 1e-300, 1 - 1e-16)
-                se_l = se / (lo_p * (1 - lo_p))
-                centre = special.logit(lo_p)
-                low, high = special.expit(centre - q * se_l), special.expit(centre + q * se_l)
-            else:
-                low, high = np.clip(P - q * se, 0, 1), np.clip(P + q * se, 0, 1)
+        K = len(self.categories)
+        P, se, low, high = probability_band(
+            self.params.to_numpy(),
+            self._new_design(base),
+            self.cov_params().to_numpy(),
+            K,
+            self.link,
+            level,
+            scale,
+        )
         n = len(base)
         return pd.DataFrame(
             {
@@ -546,55 +541,16 @@ class OrdinalResult:
 
         Examples
         --------
+        >>> import numpy as np
         >>> from probstats.models.ordinal.model import _example
         >>> res = _example()
         >>> fn = res.refit_fn()
         >>> bool(np.allclose(fn(res.data), res.params, atol=1e-8))
         True
         """
-        from probstats.models.ordinal.model import fit_ordinal_arrays
+        from probstats.models.ordinal.model import refit_function
 
-        check_literal(empty_categories, EmptyCategories, "empty_categories")
-        check_literal(on_separation, OnSeparation, "on_separation")
-        names = list(self.params.index)
-        if terms == "all":
-            keep = names
-        elif terms == "coefficients":
-            keep = self.coef_names
-        else:
-            keep = list(terms)
-        start = self.params.to_numpy().copy()
-        K = len(self.categories)
-        dtype = pd.CategoricalDtype(self.categories, ordered=True)
-        outcome, link, estimator = self.outcome, self.link, self.estimator
-        levels = {k: list(v) for k, v in self.levels.items()}
-        coef_names, predictors = self.coef_names, list(self.predictors)
-        numeric_only = not levels
-
-        def fit_fn(data: pd.DataFrame) -> pd.Series:
-            ycat = data[outcome]
-            if not (isinstance(ycat.dtype, pd.CategoricalDtype) and ycat.dtype == dtype):
-                ycat = outcome_categorical(ycat, outcome).astype(dtype)
-            y = ycat.cat.codes.to_numpy()
-            if numeric_only:
-                X = data[predictors].to_numpy(dtype=float)
-            else:
-                X = design_matrix(data, predictors, levels)[0][coef_names].to_numpy(dtype=float)
-            if (y < 0).any() or np.isnan(X).any():
-                raise ModelSpecificationError("missing values in a refit sample")
-            par = fit_ordinal_arrays(
-                y,
-                X,
-                K,
-                link=link,
-                start=start,
-                empty_categories=empty_categories,
-                on_separation=on_separation,
-                estimator=estimator,
-            )
-            return pd.Series(par, index=names)[keep]
-
-        return fit_fn
+        return refit_function(self, terms, empty_categories, on_separation)
 
     def refit_rows(
         self,
@@ -607,25 +563,9 @@ class OrdinalResult:
 
         Returns the parameter vector; warm-started at the full-data estimates.
         """
-        from probstats.models.ordinal.model import fit_ordinal_arrays, lean_newton
+        from probstats.models.ordinal.model import refit_positions
 
-        rows = np.asarray(rows)
-        lik = self._lik
-        y = lik.y[rows]
-        K = lik.n_levels
-        start = self._theta
-        if self.estimator != "ml" or np.bincount(y, minlength=K).min() == 0:
-            return fit_ordinal_arrays(
-                y,
-                lik.X[rows],
-                K,
-                link=self.link,
-                start=start,
-                empty_categories=empty_categories,
-                on_separation=on_separation,
-                estimator=self.estimator,
-            )
-        return lean_newton(lik.take(rows), start, self.link, on_separation, 50)
+        return refit_positions(self, rows, on_separation, empty_categories)
 
 
 def _per_scale(per: dict[str, float] | None, coef: list[str], index: pd.Index) -> pd.Series:

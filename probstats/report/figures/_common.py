@@ -101,6 +101,7 @@ def measure_label(column: str) -> str:
 
     Examples
     --------
+    >>> from probstats.report.figures._common import measure_label
     >>> measure_label("vacancy_rate_po")
     'PO vacancy rate (%)'
     >>> measure_label("sickness_days_all")

@@ -41,6 +41,7 @@ def _measure_columns(features: pd.DataFrame, include_case: bool) -> list[str]:
 
 
 @styled
+# long: one figure drawn top to bottom (grid, labels, notes, alt text); rebuilt with the harmonised measures
 def data_coverage(
     features: pd.DataFrame,
     measures: Sequence[str] | None = None,
@@ -72,6 +73,8 @@ def data_coverage(
 
     Examples
     --------
+    >>> import numpy as np, pandas as pd
+    >>> from probstats.report.figures import data_coverage
     >>> df = pd.DataFrame({"inspection_id": ["a", "b"],
     ...     "publication_date": pd.to_datetime(["2022-01-01", "2023-01-01"]),
     ...     "vacancy_rate_po": [10.0, np.nan]})

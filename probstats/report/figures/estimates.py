@@ -60,6 +60,7 @@ def _ratio_ticks(ax) -> None:
 
 
 @styled
+# long: one figure drawn top to bottom; each block is a labelled step
 def coefficient_plot(
     tidy: pd.DataFrame,
     *,
@@ -99,6 +100,8 @@ def coefficient_plot(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.figures import coefficient_plot
     >>> tidy = pd.DataFrame({"term": ["vacancy", "caseload"], "estimate": [-0.2, 0.1],
     ...     "conf_low": [-0.4, -0.1], "conf_high": [0.0, 0.3]})
     >>> fig = coefficient_plot(tidy)
@@ -226,6 +229,7 @@ def _category_colours(categories: Sequence[str]) -> dict[str, str]:
 
 
 @styled
+# long: one figure drawn top to bottom; each block is a labelled step
 def predicted_probabilities(
     pred: pd.DataFrame,
     *,
@@ -261,6 +265,9 @@ def predicted_probabilities(
 
     Examples
     --------
+    >>> import numpy as np, pandas as pd
+    >>> from probstats import RATINGS
+    >>> from probstats.report.figures import predicted_probabilities
     >>> xs = [0, 25, 50]
     >>> pred = pd.DataFrame({"x": np.repeat(xs, 4), "category": list(RATINGS) * 3,
     ...     "prob": [0.1, 0.4, 0.4, 0.1] * 3, "lo": [0.05, 0.3, 0.3, 0.05] * 3,

@@ -24,6 +24,7 @@ __all__ = ["repeat_inspections"]
 
 
 @styled
+# long: one figure drawn top to bottom; each block is a labelled step
 def repeat_inspections(
     panel: pd.DataFrame,
     change: str | None = "delta_vacancy_rate_po",
@@ -55,6 +56,8 @@ def repeat_inspections(
 
     Examples
     --------
+    >>> import numpy as np, pandas as pd
+    >>> from probstats.report.figures import repeat_inspections
     >>> panel = pd.DataFrame({"unit_id": ["a", "a"], "visit_number": [1, 2],
     ...     "overall_rating": ["Inadequate", "Good"],
     ...     "previous_overall_rating": [None, "Inadequate"],

@@ -51,6 +51,7 @@ def _date_position(date: pd.Timestamp, period: str) -> float:
 
 
 @styled
+# long: one multi-panel figure drawn top to bottom; each block is a labelled step
 def ratings_over_time(
     inspections: pd.DataFrame,
     *,
@@ -88,6 +89,8 @@ def ratings_over_time(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.figures import ratings_over_time
     >>> df = pd.DataFrame({"unit_type": ["PDU", "PDU", "region"],
     ...     "publication_date": pd.to_datetime(["2022-03-01", "2023-05-01", "2023-07-01"]),
     ...     "overall_rating": ["Good", "Inadequate", "Requires improvement"]})
@@ -255,6 +258,7 @@ def ratings_over_time(
 
 
 @styled
+# long: one figure drawn top to bottom; each block is a labelled step
 def ratings_by_region(
     inspections: pd.DataFrame,
     *,
@@ -285,6 +289,8 @@ def ratings_by_region(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.figures import ratings_by_region
     >>> df = pd.DataFrame({"unit_type": ["PDU"] * 3, "region": ["Wales", "Wales", "London"],
     ...     "overall_rating": ["Good", "Inadequate", "Good"]})
     >>> fig = ratings_by_region(df)

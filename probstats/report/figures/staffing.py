@@ -65,6 +65,7 @@ def binomial_curve(
 
     Examples
     --------
+    >>> from probstats.report.figures.staffing import binomial_curve
     >>> curve, s = binomial_curve([0, 10, 20, 30], [80, 70, 55, 45], [50, 50, 50, 50])
     >>> bool(curve["fit"].is_monotonic_decreasing) and s["odds_ratio_per_10"] < 1
     True
@@ -123,6 +124,7 @@ def _size(n: np.ndarray) -> np.ndarray:
 
 
 @styled
+# long: one multi-panel figure drawn top to bottom; each block is a labelled step
 def staffing_vs_outcome(
     features: pd.DataFrame,
     measures: str | Sequence[str] = "vacancy_rate_po",
@@ -174,6 +176,8 @@ def staffing_vs_outcome(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.figures.staffing import staffing_vs_outcome
     >>> df = pd.DataFrame({"vacancy_rate_po": [5, 10, 20, 30, 40, 15],
     ...     "case_implementation_delivery_keep_safe_pct": [70, 65, 55, 50, 35, 60],
     ...     "cases_inspected": [40, 50, 60, 45, 55, 50]})
@@ -404,6 +408,7 @@ def staffing_vs_outcome(
 
 
 @styled
+# long: one multi-panel figure drawn top to bottom; each block is a labelled step
 def staffing_by_rating(
     features: pd.DataFrame,
     measures: Sequence[str] | None = None,
@@ -437,6 +442,8 @@ def staffing_by_rating(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.report.figures import staffing_by_rating
     >>> df = pd.DataFrame({"overall_rating": ["Good", "Good", "Inadequate"],
     ...     "vacancy_rate_po": [10.0, 12.0, 30.0]})
     >>> fig = staffing_by_rating(df, ["vacancy_rate_po"])

@@ -1,208 +1,28 @@
-"""What every model family shares: the result contract, options, design matrix, tidy tables.
-
-* :class:`ModelResult` is the protocol every fitted model satisfies (ordinal,
-  binomial, change, contextual), so generic code (predictions, resampling, power,
-  the analysis specifications) never asks what class a result is. Its
-  ``separation`` field is a :class:`~probstats.models.separation.SeparationReport`
-  in every family.
-* :func:`check_literal` validates ``Literal`` options with a message listing the
-  allowed values.
-* :func:`design_matrix` is the one design matrix: numeric predictors as they are,
-  categorical ones as treatment dummies ``name[level]``; new data with a level not
-  seen when fitting, a missing category or a non-finite value is refused by name.
-* :func:`complete_cases` drops incomplete rows and reports each one.
-* :func:`tidy_table` builds broom-style tables (``term, estimate, std_error,
-  statistic, p_value, conf_low, conf_high``); :func:`safe_inverse` inverts an
-  information matrix; :func:`typical_values` fixes covariates for predictions.
-"""
+"""The one design matrix, ordinal outcomes, complete cases and typical values."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from probstats.dataset.ratings import to_rating
-from probstats.errors import (
-    DroppedRowsWarning,
-    ModelSpecificationError,
-    UnknownRatingError,
-)
+from probstats.errors import DroppedRowsWarning, ModelSpecificationError, UnknownRatingError
+from probstats.models._base.contract import Typical, check_literal
 
 __all__ = [
-    "Alternative",
-    "ConfMethod",
+    "MAX_CONDITION",
     "DroppedRows",
-    "Estimator",
-    "GLANCE_COLUMNS",
-    "ModelResult",
-    "TIDY_COLUMNS",
-    "Typical",
-    "check_literal",
     "collinearity_problem",
-    "cut_names",
     "complete_cases",
     "design_matrix",
     "is_categorical",
     "outcome_categorical",
-    "safe_inverse",
-    "tidy_table",
     "typical_values",
 ]
-
-#: Alternative hypotheses of one-parameter tests.
-Alternative = Literal["two-sided", "greater", "less"]
-#: Interval methods of ``tidy()``.
-ConfMethod = Literal["wald", "profile"]
-#: How numeric covariates are held fixed in predictions.
-Typical = Literal["median", "mean"]
-#: Estimation method: maximum likelihood or bias-reduced (Firth, Jeffreys-prior penalty).
-Estimator = Literal["ml", "firth"]
-
-#: Column order of every tidy frame.
-TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
-#: Columns every ``glance()`` has (families add their own after these).
-GLANCE_COLUMNS = [
-    "n",
-    "n_dropped",
-    "log_likelihood",
-    "aic",
-    "bic",
-    "pseudo_r2",
-    "df_residual",
-    "converged",
-    "separation",
-    "estimator",
-]
-
-
-# --------------------------------------------------------------------------- the contract
-
-
-@runtime_checkable
-class ModelResult(Protocol):
-    """The contract every fitted model of probstats satisfies.
-
-    Attributes
-    ----------
-    outcome, predictors
-        The specification.
-    data
-        The model frame: the complete-case rows actually used (original index).
-    categories
-        Outcome categories whose probabilities :meth:`predict_proba` returns
-        (``["sufficient"]`` for a k-of-n outcome: the chance a case is sufficient).
-    separation
-        :class:`~probstats.models.separation.SeparationReport`; ``.separated`` is
-        True when some estimates do not exist (they drift towards infinity).
-    df_inference
-        Degrees of freedom of the ``t`` reference, ``None`` for normal.
-    conf_level
-        Default level of intervals.
-    notes
-        Every caveat raised while fitting, in words.
-    """
-
-    outcome: str
-    predictors: list[str]
-    data: pd.DataFrame
-    conf_level: float
-    notes: list[str]
-
-    @property
-    def params(self) -> pd.Series: ...
-
-    @property
-    def bse(self) -> pd.Series: ...
-
-    @property
-    def nobs(self) -> int: ...
-
-    @property
-    def converged(self) -> bool: ...
-
-    @property
-    def estimable(self) -> bool: ...
-
-    @property
-    def categories(self) -> list[str]: ...
-
-    @property
-    def separation(self) -> Any: ...
-
-    @property
-    def df_inference(self) -> float | None: ...
-
-    @property
-    def estimator(self) -> str: ...
-
-    def cov_params(self) -> pd.DataFrame: ...
-
-    def tidy(
-        self,
-        conf_level: float | None = None,
-        *,
-        conf_method: ConfMethod = "wald",
-        exponentiate: bool = False,
-        per: dict[str, float] | None = None,
-        auxiliary: bool = True,
-    ) -> pd.DataFrame: ...
-
-    def glance(self) -> pd.DataFrame: ...
-
-    def augment(self, newdata: pd.DataFrame | None = None) -> pd.DataFrame: ...
-
-    def predict_proba(
-        self, newdata: pd.DataFrame | None = None, params: pd.Series | np.ndarray | None = None
-    ) -> pd.DataFrame: ...
-
-    def refit_fn(self) -> Callable[[pd.DataFrame], pd.Series]: ...
-
-    def summary(self) -> str: ...
-
-
-# --------------------------------------------------------------------------- options
-
-
-def check_literal(value: object, options: object, name: str) -> None:
-    """Raise :class:`ModelSpecificationError` unless ``value`` is one of ``options``.
-
-    ``options`` is a ``typing.Literal`` type or a tuple of allowed values.
-
-    Examples
-    --------
-    >>> check_literal("wald", ConfMethod, "conf_method")
-    >>> check_literal("exact", ("wald", "profile"), "conf_method")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    probstats.errors.ModelSpecificationError: conf_method='exact' is not allowed; allowed ...
-    """
-    allowed = options if isinstance(options, tuple) else get_args(options)
-    if value not in allowed:
-        raise ModelSpecificationError(
-            f"{name}={value!r} is not allowed; allowed values are "
-            + ", ".join(repr(a) for a in allowed)
-        )
-
-
-# --------------------------------------------------------------------------- data
-
-
-def cut_names(categories: Sequence[object]) -> list[str]:
-    """Names of the cut-points between consecutive ordered categories, ``"lower|upper"``.
-
-    Examples
-    --------
-    >>> cut_names(["Inadequate", "Requires improvement", "Good"])
-    ['Inadequate|Requires improvement', 'Requires improvement|Good']
-    """
-    cats = [str(c) for c in categories]
-    return [f"{a}|{b}" for a, b in zip(cats[:-1], cats[1:], strict=True)]
 
 
 def is_categorical(s: pd.Series) -> bool:
@@ -271,6 +91,7 @@ def design_matrix(
 
     Examples
     --------
+    >>> from probstats.models._base import design_matrix
     >>> import pandas as pd
     >>> df = pd.DataFrame({"x": [1.0, 2.0], "g": ["a", "b"]})
     >>> X, lev = design_matrix(df, ["x", "g"], intercept=True)
@@ -332,6 +153,8 @@ def outcome_categorical(series: pd.Series, name: str) -> pd.Series:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models._base import outcome_categorical
     >>> outcome_categorical(pd.Series(["good", "Inadequate"]), "r").cat.categories[0]
     'Inadequate'
     """
@@ -447,6 +270,8 @@ def complete_cases(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models._base import complete_cases
     >>> df = pd.DataFrame({"y": [1, 2, None], "x": [None, 1.0, 2.0]})
     >>> kept, report = complete_cases(df, ["y", "x"], warn=False)
     >>> len(kept), report.n_dropped
@@ -502,6 +327,8 @@ def typical_values(
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models._base import typical_values
     >>> typical_values(pd.DataFrame({"x": [1.0, 2.0, 6.0], "g": ["a", "b", "b"]}), ["x", "g"])
     {'x': 2.0, 'g': 'b'}
     >>> typical_values(pd.DataFrame({"x": [1.0, 2.0, 6.0]}), ["x"], "mean")
@@ -518,8 +345,6 @@ def typical_values(
     return out
 
 
-# --------------------------------------------------------------------------- numerics
-
 #: Condition number of the standardised design above which predictors are called
 #: nearly collinear: their estimates would differ from noise by less than rounding.
 MAX_CONDITION = 1e8
@@ -535,6 +360,8 @@ def collinearity_problem(X: pd.DataFrame) -> str | None:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.models._base import collinearity_problem
     >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 8]})
     >>> print(collinearity_problem(X))  # doctest: +NORMALIZE_WHITESPACE
     cannot estimate the model: perfectly collinear predictors a, b (a linear
@@ -575,111 +402,3 @@ def collinearity_problem(X: pd.DataFrame) -> str | None:
         return None
     joined = "; ".join(parts)
     return f"cannot estimate the model: {joined}. Drop one of the predictors involved"
-
-
-def safe_inverse(M: np.ndarray) -> np.ndarray:
-    """Inverse of a symmetric information matrix, symmetrised; pseudo-inverse if singular.
-
-    Examples
-    --------
-    >>> safe_inverse(np.array([[4.0, 0.0], [0.0, 0.5]])).tolist()
-    [[0.25, 0.0], [0.0, 2.0]]
-    """
-    try:
-        inv = np.linalg.inv(M)
-        if np.all(np.isfinite(inv)):
-            return (inv + inv.T) / 2
-    except np.linalg.LinAlgError:
-        pass
-    return np.linalg.pinv(M)
-
-
-def tidy_table(
-    terms: Sequence[str],
-    estimate: Sequence[float] | np.ndarray | pd.Series,
-    std_error: Sequence[float] | np.ndarray | pd.Series,
-    *,
-    df: float | None = None,
-    conf_level: float = 0.95,
-    conf_low: Sequence[float] | np.ndarray | None = None,
-    conf_high: Sequence[float] | np.ndarray | None = None,
-    exponentiate: bool | Sequence[bool] | np.ndarray = False,
-) -> pd.DataFrame:
-    """Build a tidy frame from estimates and standard errors.
-
-    Columns follow R's broom. Intervals are Wald intervals from the estimate and
-    standard error unless the caller passes its own (profile-likelihood, bootstrap);
-    exponentiation applies to the estimate and interval of the chosen terms (odds
-    ratios) and leaves the standard error, statistic and p-value on the model's own
-    scale, as broom does.
-
-    Parameters
-    ----------
-    terms
-        Term names.
-    estimate, std_error
-        Estimates and standard errors on the model's (link) scale.
-    df
-        ``None`` for normal (z) reference distributions, otherwise ``t`` on ``df``
-        degrees of freedom (``use_t``).
-    conf_level
-        Confidence level of the Wald intervals.
-    conf_low, conf_high
-        Intervals computed elsewhere (e.g. profile likelihood), on the link scale;
-        replace the Wald intervals where given (NaN entries fall back to Wald).
-    exponentiate
-        ``True`` for every term, or a boolean mask choosing the terms whose estimate
-        and interval are exponentiated (e.g. coefficients but not cut-points).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`TIDY_COLUMNS`.
-
-    Examples
-    --------
-    >>> t = tidy_table(["b"], [1.0], [0.5])
-    >>> t["p_value"].round(4).tolist(), t["conf_low"].round(3).tolist()
-    ([0.0455], [0.02])
-    >>> tidy_table(["b"], [1.0], [0.5], exponentiate=True)["estimate"].round(4).tolist()
-    [2.7183]
-    """
-    if not 0 < conf_level < 1:
-        raise ModelSpecificationError(f"conf_level must be between 0 and 1, got {conf_level!r}")
-    est = np.asarray(estimate, dtype=float)
-    se = np.asarray(std_error, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = est / se
-    if df is None:
-        p = 2 * stats.norm.sf(np.abs(stat))
-        q = stats.norm.ppf(0.5 + conf_level / 2)
-    else:
-        p = 2 * stats.t.sf(np.abs(stat), df)
-        q = stats.t.ppf(0.5 + conf_level / 2, df)
-    with np.errstate(invalid="ignore"):
-        low = est - q * se
-        high = est + q * se
-    if conf_low is not None:
-        given = np.asarray(conf_low, dtype=float)
-        low = np.where(np.isnan(given), low, given)
-    if conf_high is not None:
-        given = np.asarray(conf_high, dtype=float)
-        high = np.where(np.isnan(given), high, given)
-    mask = np.broadcast_to(np.asarray(exponentiate, dtype=bool), est.shape)
-    shown = est.copy()
-    if mask.any():
-        with np.errstate(over="ignore"):
-            shown = np.where(mask, np.exp(est), est)
-            low = np.where(mask, np.exp(low), low)
-            high = np.where(mask, np.exp(high), high)
-    return pd.DataFrame(
-        {
-            "term": [str(t) for t in terms],
-            "estimate": shown,
-            "std_error": se,
-            "statistic": stat,
-            "p_value": p,
-            "conf_low": low,
-            "conf_high": high,
-        }
-    )

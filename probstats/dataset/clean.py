@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from probstats.dataset.dates import parse_partial_date
+from probstats.dataset.harmonise import harmonise
 from probstats.dataset.ratings import RATING_DTYPE, rating_score
 from probstats.dataset.raw import check_references, load_raw_table
 from probstats.dataset.schema import LINKED_TABLES, whole_number_columns
@@ -131,6 +132,9 @@ def tidy_inspections(raw: RawData) -> pd.DataFrame:
     for col in ("publication_date", "fieldwork_start", "fieldwork_end"):
         for name, series in _date_columns(df[col], col).items():
             out[name] = series
+    year, year_source = _years(out, df["inspection_id"])
+    out["year"] = year
+    out["year_source"] = year_source
     out["overall_rating"] = pd.Categorical(df["overall_rating"], dtype=RATING_DTYPE)
     out["rating_score"] = rating_score(df["overall_rating"])
     out["previous_rating"] = pd.Categorical(df["previous_rating"], dtype=RATING_DTYPE)
@@ -141,6 +145,24 @@ def tidy_inspections(raw: RawData) -> pd.DataFrame:
     return out.sort_values(["publication_date", "inspection_id"], kind="stable").reset_index(
         drop=True
     )
+
+
+def _years(out: pd.DataFrame, ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The year an inspection belongs to in by-year views, and where it comes from.
+
+    The publication year; else the fieldwork year; else the year in the inspection id
+    (ids carry the year their source gives), so no inspection drops out of a by-year
+    view for want of a day and month.
+    """
+    from_id = pd.to_numeric(ids.str.extract(r"-(\d{4})(?:-[a-z])?$")[0], errors="coerce")
+    pub = out["publication_date"].dt.year
+    field = out["fieldwork_start"].dt.year
+    year = pub.fillna(field).fillna(pd.Series(from_id.to_numpy(), index=out.index))
+    source = pd.Series("id", index=out.index, dtype=object)
+    source[field.notna()] = "fieldwork_start"
+    source[pub.notna()] = "publication_date"
+    source[year.isna()] = None
+    return year.astype("Int64"), source.astype("string")
 
 
 def _dropline_no(frame: pd.DataFrame) -> pd.DataFrame:
@@ -229,6 +251,8 @@ FEATURE_ID_COLUMNS = (
     "region",
     "publication_date",
     "fieldwork_start",
+    "year",
+    "year_source",
     "overall_rating",
     "rating_score",
     "score",
@@ -243,6 +267,7 @@ def features(
     """The wide modelling view: one row per inspection, staffing and case measures as columns."""
     base = inspections[list(FEATURE_ID_COLUMNS)].set_index("inspection_id")
     wide = base.join(staffing_wide(staffing)).join(case_wide(cases))
+    wide = wide.join(harmonise(wide))
     derived = pd.DataFrame(index=wide.index)
     if {"staffing_pct_target_po", "staffing_pct_target_pso"} <= set(wide.columns):
         # Ratio of fill rates, not of head counts: the sources give percentages of target.

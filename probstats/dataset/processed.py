@@ -82,6 +82,8 @@ _DERIVED_BY_TABLE: dict[str, tuple[str, ...]] = {
         "unit_id",
         "era",
         "rating_score",
+        "year",
+        "year_source",
         "publication_date_precision",
         "fieldwork_start_precision",
         "fieldwork_end_precision",
@@ -127,6 +129,9 @@ FEATURES_SCHEMA = pa.DataFrameSchema(
         ),
         rf"^({_BOUNDED})_.*$": pa.Column(
             "float64", pa.Check.in_range(0, 100), nullable=True, regex=True
+        ),
+        r"^(mix_po_share_pct|shortfall_po_pct|shortfall_all_pct)$": pa.Column(
+            "float64", pa.Check.le(100), nullable=True, regex=True
         ),
     },
     strict=False,

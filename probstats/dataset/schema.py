@@ -315,6 +315,17 @@ DERIVED_COLUMNS: dict[str, Column] = {
             Column(f"{d}_precision", "vocab", f"Precision of {d}", allowed=vocab.PRECISIONS)
             for d in PROCESSED_DATES
         ),
+        Column(
+            "year",
+            "int",
+            "Year the inspection belongs to: publication year, else fieldwork, else the id's",
+        ),
+        Column(
+            "year_source",
+            "vocab",
+            "Where year comes from",
+            allowed=("publication_date", "fieldwork_start", "id"),
+        ),
         Column("visit_number", "int", "1 for a unit's first inspection in the data, 2 ..."),
         Column("previous_inspection_id", "id", "The unit's previous inspection"),
         Column("days_since_previous", "integer", "Days between the two publication dates"),
@@ -351,8 +362,8 @@ def processed_kind(name: str) -> Kind:
                 if col.kind == "date" and name not in PROCESSED_DATES:
                     return "datestr"
                 return col.kind
-    if name.startswith(("case_", "delta_")) and name.endswith("_n"):
-        return "float"
+    if name.endswith("_from"):
+        return "text"  # the formula a harmonised measure was derived by
     return "float"
 
 

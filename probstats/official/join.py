@@ -20,6 +20,8 @@ from probstats.errors import FallbackDateWarning, InvalidArgumentError
 __all__ = ["asof_join", "attach_regional_staffing"]
 
 Reference = Literal["fieldwork_start", "publication_date"]
+#: Temporal rules for matching a snapshot to an inspection (see attach_regional_staffing).
+Rule = Literal["as_of", "nearest", "latest"]
 
 
 def asof_join(
@@ -105,18 +107,69 @@ def _source_rank(frame: pd.DataFrame) -> pd.Series:
     return -worse
 
 
+def _as_dates(column: pd.Series, name: str) -> pd.Series:
+    """A date column, or a year column read as 1 July of that year (mid-year)."""
+    if name == "year" or pd.api.types.is_integer_dtype(column.dtype):
+        years = pd.to_numeric(column, errors="coerce")
+        return pd.to_datetime(
+            years.astype("Int64").astype("string") + "-07-01", errors="coerce"
+        ).astype("datetime64[ns]")
+    return column.astype("datetime64[ns]")
+
+
 def _reference_dates(inspections, reference, fallback) -> tuple[pd.Series, pd.Series, int]:
-    ref = inspections[reference].astype("datetime64[ns]")
+    """The date each inspection is matched at, which column gave it, and how many fell back."""
+    ref = _as_dates(inspections[reference], reference)
     used = pd.Series(reference, index=inspections.index, dtype="string")
     n_fallback = 0
-    if fallback is not None:
-        fb = inspections[fallback].astype("datetime64[ns]")
+    chain = () if fallback is None else (fallback,) if isinstance(fallback, str) else fallback
+    for col in chain:
+        fb = _as_dates(inspections[col], col)
         take = ref.isna() & fb.notna()
-        n_fallback = int(take.sum())
+        n_fallback += int(take.sum())
         ref = ref.where(~take, fb)
-        used = used.where(~take, fallback)
+        used = used.where(~take, col)
     used = used.where(ref.notna(), pd.NA)
     return ref.dt.normalize(), used, n_fallback
+
+
+def _pick(series, left, rule, available, preference) -> pd.Series:
+    """Index label of the chosen official figure per inspection, under a temporal rule."""
+    if rule == "as_of":
+        return asof_join(
+            left,
+            series,
+            left_on="_ref",
+            right_on="period_end",
+            by="_key",
+            preference=preference,
+            available=available,
+        )
+    best = series.assign(_pref=preference.to_numpy()).sort_values(
+        ["period_end", "_pref"], kind="mergesort"
+    )
+    out = pd.Series(pd.NA, index=left.index, dtype=object)
+    if rule == "latest":
+        last = best.groupby("_key", sort=False).tail(1)
+        label = dict(zip(last["_key"].astype(str), last.index, strict=True))
+        keys = left["_key"].where(left["_ref"].notna())
+        return keys.map(lambda k: label.get(str(k), pd.NA) if pd.notna(k) else pd.NA)
+    # nearest: one (best) row per key and date, then the nearest date either side
+    per_date = best.groupby(["_key", "period_end"], sort=False).tail(1)
+    right = pd.DataFrame(
+        {
+            "_key": per_date["_key"].astype(str),
+            "_ref": per_date["period_end"].astype("datetime64[ns]"),
+            "_label": np.asarray(per_date.index, dtype=object),
+        }
+    ).sort_values("_ref")
+    lf = left[left["_key"].notna() & left["_ref"].notna()]
+    lf = lf.assign(_key=lf["_key"].astype(str), _pos=np.arange(len(lf)))
+    if lf.empty or right.empty:
+        return out
+    m = pd.merge_asof(lf.sort_values("_ref"), right, on="_ref", by="_key", direction="nearest")
+    out.loc[m.set_index(lf.sort_values("_ref").index).index] = m["_label"].to_numpy()
+    return out
 
 
 def attach_regional_staffing(
@@ -127,22 +180,32 @@ def attach_regional_staffing(
     *,
     geography_type: Literal["region", "national"] = "region",
     reference: Reference = "fieldwork_start",
-    fallback: Reference | None = "publication_date",
+    fallback: str | tuple[str, ...] | None = "publication_date",
+    rule: Rule = "as_of",
     require_published_before: bool = False,
     max_lag_days: int | None = None,
     include_secondary: bool = True,
     name: str | None = None,
 ) -> pd.DataFrame:
-    """Attach to each inspection the latest official figure at or before fieldwork.
+    """Attach to each inspection its region's official figure under a stated temporal rule.
 
-    For every inspection, the reference date is ``fieldwork_start`` (or, when
-    that is unknown, ``fallback``: the publication date, flagged in the
-    ``<name>_date_used`` column). The figure attached is the one for the
-    inspection's region (or the national one) whose stated period **ends**
-    on or before the **first day** of the reference period: "2023-09" counts
-    as 30 September 2023 and fieldwork "2023-09" as 1 September 2023, so a
-    figure from the same month is not used. A figure dated after the
+    For every inspection, the reference date is ``fieldwork_start`` (or, when that is
+    unknown, the first available column of ``fallback``, e.g. the publication date,
+    or ``"year"``, read as 1 July of the inspection's year; flagged in the
+    ``<name>_date_used`` column). Under the default rule ``"as_of"`` the figure
+    attached is the one for the inspection's region (or the national one) whose
+    stated period **ends** on or before the **first day** of the reference period:
+    "2023-09" counts as 30 September 2023 and fieldwork "2023-09" as 1 September
+    2023, so a figure from the same month is not used, and a figure dated after the
     reference date is never used.
+
+    Official snapshots are sparse (the regional vacancy figures exist for September
+    2023 only), so two other rules are offered for sensitivity analyses, each
+    stating what it assumes: ``"nearest"`` takes the snapshot nearest in time on
+    either side (look-ahead allowed: the figure stands for conditions around the
+    inspection; ``<name>_lag_days`` is negative for a later figure) and
+    ``"latest"`` takes the latest snapshot whatever the date (the figure stands for
+    a stable regional characteristic). ``max_lag_days`` bounds the absolute lag.
 
     Parameters
     ----------
@@ -158,8 +221,10 @@ def attach_regional_staffing(
         ``"region"`` matches ``region_canonical`` to the inspection's region;
         ``"national"`` attaches the national series to every inspection.
     reference, fallback
-        Date column used, and the one used when it is missing (``None``: no
-        fallback).
+        Date column used, and the column(s) used in turn when it is missing (a name,
+        a tuple of names, or ``None``: no fallback). ``"year"`` is read as mid-year.
+    rule
+        ``"as_of"`` (default), ``"nearest"`` or ``"latest"`` (see above).
     require_published_before
         Also require the figure's publication date to be on or before the
         reference date (what was *known* at fieldwork, not only what was
@@ -179,8 +244,8 @@ def attach_regional_staffing(
         ``<name>_date_used`` ("fieldwork_start", "publication_date" or NA),
         ``<name>_qualifier``, ``<name>_source_url`` and ``<name>_status``
         (``matched``, ``no_region``, ``no_date``, ``no_earlier_figure``,
-        ``too_old``). Where several figures share the latest date, a primary
-        exact figure wins over a secondary or approximate one.
+        ``too_old``). Where several figures share a date, a primary exact figure
+        wins over a secondary or approximate one.
 
     Warns
     -----
@@ -199,6 +264,10 @@ def attach_regional_staffing(
     >>> cols = ["vacancies_fte_all", "vacancies_fte_all_as_at", "vacancies_fte_all_lag_days"]
     >>> out[cols].values.tolist()
     [[457.0, Timestamp('2023-09-30 00:00:00'), 128]]
+    >>> early = insp.assign(fieldwork_start=pd.to_datetime(["2023-01-10"]))
+    >>> attach_regional_staffing(early, load_official(), "vacancies_fte",
+    ...                          rule="nearest")["vacancies_fte_all_lag_days"].tolist()
+    [-263]
     """
     if measure not in OFFICIAL_MEASURES:
         raise InvalidArgumentError(
@@ -206,11 +275,7 @@ def attach_regional_staffing(
         )
     if geography_type not in ("region", "national"):
         raise InvalidArgumentError("geography_type must be 'region' or 'national'")
-    needed = (
-        {reference}
-        | ({fallback} if fallback else set())
-        | ({"region"} if geography_type == "region" else set())
-    )
+    needed = {reference} | ({"region"} if geography_type == "region" else set())
     missing = sorted(c for c in needed if c not in inspections.columns)
     if missing:
         raise InvalidArgumentError(f"inspections lack column(s): {', '.join(missing)}")
@@ -233,6 +298,13 @@ def attach_regional_staffing(
     # among figures for the same date, the lexically first source_url wins (a stable rule)
     order = series["source_url"].rank(method="dense", ascending=False)
     preference = _source_rank(series) * 1e6 + order
+    missing = [
+        c
+        for c in ((fallback,) if isinstance(fallback, str) else fallback or ())
+        if c not in inspections.columns
+    ]
+    if missing:
+        raise InvalidArgumentError(f"inspections lack fallback column(s): {', '.join(missing)}")
     ref, used, n_fallback = _reference_dates(inspections, reference, fallback)
     left = pd.DataFrame(
         {
@@ -241,15 +313,9 @@ def attach_regional_staffing(
         },
         index=inspections.index,
     )
-    chosen = asof_join(
-        left,
-        series,
-        left_on="_ref",
-        right_on="period_end",
-        by="_key",
-        preference=preference,
-        available=available,
-    )
+    if rule not in ("as_of", "nearest", "latest"):
+        raise InvalidArgumentError(f"rule={rule!r}; allowed are 'as_of', 'nearest', 'latest'")
+    chosen = _pick(series, left, rule, available, preference)
     return _attach_columns(
         inspections,
         series,
@@ -283,14 +349,14 @@ def _attach_columns(
     rows = series.loc[chosen[hit].to_numpy()]
     rows.index = chosen.index[hit]
     as_at = rows["period_end"].astype("datetime64[ns]").reindex(inspections.index)
-    lag = (ref - as_at).dt.days
+    lag = (ref - as_at).dt.days  # negative: the figure is dated after the reference
     status = pd.Series("matched", index=inspections.index, dtype=object)
     status[~hit] = "no_earlier_figure"
     if geography_type == "region":
         no_region = inspections["region"].isna() | (inspections["region"].astype(str) == "")
         status[no_region] = "no_region"
     status[ref.isna()] = "no_date"
-    too_old = hit & (lag > max_lag_days) if max_lag_days is not None else hit & False
+    too_old = hit & (lag.abs() > max_lag_days) if max_lag_days is not None else hit & False
     status[too_old] = "too_old"
     keep = status == "matched"
     out = inspections.copy()

@@ -41,7 +41,7 @@ def _measure_columns(features: pd.DataFrame, include_case: bool) -> list[str]:
 
 
 @styled
-# long: one figure drawn top to bottom (grid, labels, notes, alt text); rebuilt with the harmonised measures
+# long: one figure drawn top to bottom: grid, labels, notes, alt text
 def data_coverage(
     features: pd.DataFrame,
     measures: Sequence[str] | None = None,

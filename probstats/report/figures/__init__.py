@@ -24,6 +24,7 @@ from probstats.report.figures._common import (
 )
 from probstats.report.figures.coverage import data_coverage
 from probstats.report.figures.estimates import coefficient_plot, predicted_probabilities
+from probstats.report.figures.forest import forest_plot
 from probstats.report.figures.panel import repeat_inspections
 from probstats.report.figures.ratings import ratings_by_region, ratings_over_time
 from probstats.report.figures.staffing import (
@@ -47,4 +48,5 @@ __all__ = [
     "predicted_probabilities",
     "repeat_inspections",
     "data_coverage",
+    "forest_plot",
 ]

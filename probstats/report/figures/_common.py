@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from probstats.dataset.clean import FEATURE_ID_COLUMNS
+from probstats.dataset.harmonise import MEASURES as HARMONISED
 from probstats.dataset.ratings import RATING_DTYPE, to_rating
 from probstats.errors import FigureInputError
 from probstats.report.style import (
@@ -27,12 +28,13 @@ from probstats.report.style import (
 #: The day the CRCs' work returned to the unified Probation Service.
 UNIFICATION_DATE = pd.Timestamp("2021-06-26")
 
-#: Staffing columns of :func:`probstats.load_features` shown by default.
+#: Staffing columns of :func:`probstats.load_features` shown by default: one harmonised
+#: measure per dimension (shortfall, mix, workload, sickness).
 DEFAULT_STAFFING_MEASURES: tuple[str, ...] = (
-    "vacancy_rate_po",
-    "caseload_average_po",
-    "sickness_days_all",
-    "staffing_pct_target_pso",
+    "shortfall_po_pct",
+    "mix_po_share_pct",
+    "workload_caseload_po",
+    "sickness_days_per_fte",
 )
 
 #: Case-sample outcome: percentage of cases where work to keep people safe was sufficient.
@@ -111,6 +113,9 @@ def measure_label(column: str) -> str:
     """
     if column == "po_pso_fill_ratio":
         return "PO fill rate / PSO fill rate"
+    harmonised = {m.name: m.label for m in HARMONISED}
+    if column in harmonised:
+        return harmonised[column]
     if column.startswith("case_") and column.endswith("_pct"):
         body = column[len("case_") : -len("_pct")]
         for aspect, words in _CASE_ASPECTS.items():

@@ -51,7 +51,6 @@ def _date_position(date: pd.Timestamp, period: str) -> float:
 
 
 @styled
-# long: one multi-panel figure drawn top to bottom; each block is a labelled step
 def ratings_over_time(
     inspections: pd.DataFrame,
     *,
@@ -65,14 +64,19 @@ def ratings_over_time(
     """Stacked bars: number of inspections given each rating, by publication year or quarter.
 
     One panel per group of unit types (PDUs, regions, CRCs and NPS divisions by
-    default); the CRC/NPS era before unification is shaded.
+    default); the CRC/NPS era before unification is shaded. The headline speaks of
+    each era on its own (the post-2021 units first): pooling eras would describe
+    neither. Inspections without a publication date are placed by their ``year``
+    (fieldwork year, or the year their source gives) when that column is present,
+    hatched and counted in a note, rather than dropped.
 
     Parameters
     ----------
     inspections
         Columns ``unit_type``, ``publication_date``, ``overall_rating``; optionally
-        ``publication_date_precision`` (dates known only to the year are not placed
-        in a quarter, and are counted in a note instead).
+        ``year`` (used for undated inspections) and ``publication_date_precision``
+        (dates known only to the year are not placed in a quarter, and are counted
+        in a note instead).
     period
         ``"year"`` or ``"quarter"`` of publication.
     groups
@@ -105,12 +109,67 @@ def ratings_over_time(
     if period not in ("year", "quarter"):
         raise FigureInputError(f"period must be 'year' or 'quarter', got {period!r}")
     groups = dict(groups or _DEFAULT_GROUPS)
+    shown, notes = _shown_for_time(inspections, groups, period)
+    if shown.empty:
+        return empty_figure(
+            "No rated, dated inspections to show",
+            title=title,
+            subtitle=subtitle,
+            source=source,
+            what=what,
+        )
+    step = 1.0 if period == "year" else 0.25
+    lo, hi = shown["pos"].min(), shown["pos"].max()
+    positions = np.round(np.arange(lo, hi + step / 2, step), 4)
+    present = [
+        (name, types) for name, types in groups.items() if shown["unit_type"].isin(types).any()
+    ]
+    empty_groups = [name for name, _ in groups.items() if name not in dict(present)]
+    if empty_groups:
+        notes.append("No inspections to show for: " + "; ".join(empty_groups) + ".")
+    fig, axes = new_figure(len(present), 1, height=1.0 + 2.0 * len(present), sharex=True)
+    alt_parts = []
+    for i, (ax, (name, types)) in enumerate(zip(axes, present, strict=True)):
+        sub = shown[shown["unit_type"].isin(types)]
+        _stacked_bars(ax, sub, positions, 0.8 if period == "year" else 0.2)
+        panel_title(ax, name, f"n = {len(sub)}")
+        alt_parts.append(
+            f"{name}: {len(sub)} inspections, {int(sub['pos'].min())} to "
+            f"{int(sub['pos'].max())} ({count_phrase(sub['rating'].value_counts().to_dict())})."
+        )
+        if unification is not None:
+            _mark_unification(ax, unification, period, positions[0] - step / 2, i == 0)
+    _time_axis(axes[-1], positions, period, step)
+    alt = (
+        f"Stacked bar chart of the number of inspections given each overall rating, by "
+        f"{period} of publication, one panel per kind of unit. " + " ".join(alt_parts)
+    )
+    if shown["placed_by_year"].any():
+        alt += " Hatched segments are inspections placed by their year (no publication date)."
+    if unification is not None:
+        alt += (
+            " A dashed line marks unification in June 2021; the shaded period before it "
+            "is the CRC and NPS era."
+        )
+    return finish(
+        fig,
+        title=title or _era_headline(shown),
+        subtitle=subtitle
+        or f"Number of inspections by overall rating and {period} of publication; "
+        f"n = {len(shown)} of {len(inspections)} inspections shown",
+        source=source,
+        alt=alt,
+        notes=notes,
+        legend=rating_handles(),
+    )
+
+
+def _shown_for_time(inspections, groups, period) -> tuple[pd.DataFrame, list[str]]:
+    """The rows that can be placed in time, their bar positions, and notes on the rest."""
     df = inspections.copy()
     df["rating"] = as_ratings(df["overall_rating"])
     df["date"] = pd.to_datetime(df["publication_date"])
     notes: list[str] = []
-    total = len(df)
-
     known_types = {t for types in groups.values() for t in types}
     other = ~df["unit_type"].isin(known_types)
     if other.any():
@@ -118,7 +177,12 @@ def ratings_over_time(
         notes.append(
             f"{plural(int(other.sum()), 'inspection')} of other unit types ({kinds}) not shown."
         )
-    undated = ~other & df["date"].isna()
+    by_year = (
+        df["date"].isna() & df["year"].notna()
+        if period == "year" and "year" in df.columns
+        else pd.Series(False, index=df.index)
+    )
+    undated = ~other & df["date"].isna() & ~by_year
     if undated.any():
         notes.append(
             f"{plural(int(undated.sum()), 'inspection')} without a publication date not shown."
@@ -137,43 +201,32 @@ def ratings_over_time(
                 "not shown by quarter."
             )
     shown = df[~other & ~undated & ~unrated & ~coarse].copy()
-
-    if shown.empty:
-        return empty_figure(
-            "No rated, dated inspections to show",
-            title=title,
-            subtitle=subtitle,
-            source=source,
-            what=what,
-        )
-
+    shown["placed_by_year"] = by_year.loc[shown.index]
     if period == "year":
-        shown["pos"] = shown["date"].dt.year.astype(float)
-        width = 0.8
+        year = shown["date"].dt.year.astype(float)
+        if "year" in shown.columns:
+            year = year.fillna(pd.to_numeric(shown["year"], errors="coerce").astype(float))
+        shown["pos"] = year
     else:
         shown["pos"] = shown["date"].dt.year + (shown["date"].dt.quarter - 1) / 4
-        width = 0.2
-    step = 1.0 if period == "year" else 0.25
-    lo, hi = shown["pos"].min(), shown["pos"].max()
-    positions = np.round(np.arange(lo, hi + step / 2, step), 4)
+    n_by_year = int(shown["placed_by_year"].sum())
+    if n_by_year:
+        notes.append(
+            f"{plural(n_by_year, 'inspection')} without a publication date placed by the year "
+            "of their fieldwork or their source (hatched)."
+        )
+    return shown, notes
 
-    present = [
-        (name, types) for name, types in groups.items() if shown["unit_type"].isin(types).any()
-    ]
-    empty_groups = [
-        name for name, types in groups.items() if not shown["unit_type"].isin(types).any()
-    ]
-    if empty_groups:
-        notes.append("No inspections to show for: " + "; ".join(empty_groups) + ".")
-    fig, axes = new_figure(len(present), 1, height=1.0 + 2.0 * len(present), sharex=True)
-    alt_parts = []
-    for i, (ax, (name, types)) in enumerate(zip(axes, present, strict=True)):
-        sub = shown[shown["unit_type"].isin(types)]
-        table = pd.crosstab(sub["pos"].round(4), sub["rating"], dropna=False).reindex(
+
+def _stacked_bars(ax, sub: pd.DataFrame, positions: np.ndarray, width: float) -> None:
+    """Rating bars, worst at the bottom; inspections placed by year hatched on top."""
+    bottom = np.zeros(len(positions))
+    for placed in (False, True):
+        part = sub[sub["placed_by_year"] == placed]
+        table = pd.crosstab(part["pos"].round(4), part["rating"], dropna=False).reindex(
             index=positions, columns=list(RATINGS), fill_value=0
         )
-        bottom = np.zeros(len(positions))
-        for rating in RATINGS:  # worst at the bottom, next to the axis
+        for rating in RATINGS:
             heights = table[rating].to_numpy(dtype=float)
             ax.bar(
                 positions,
@@ -181,76 +234,68 @@ def ratings_over_time(
                 width=width,
                 bottom=bottom,
                 color=RATING_COLOURS[rating],
-                label=rating,
+                label=rating if not placed else "_nolegend_",
                 edgecolor="white",
                 linewidth=0.5,
+                hatch="///" if placed else None,
             )
             bottom += heights
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y")
-        ax.set_axisbelow(True)
-        ax.set_ylabel("Inspections")
-        panel_title(ax, name, f"n = {len(sub)}")
-        counts = sub["rating"].value_counts().to_dict()
-        first, last = sub["date"].min(), sub["date"].max()
-        alt_parts.append(
-            f"{name}: {len(sub)} inspections published {first.year} to "
-            f"{last.year} ({count_phrase(counts)})."
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(axis="y")
+    ax.set_axisbelow(True)
+    ax.set_ylabel("Inspections")
+
+
+def _mark_unification(ax, unification, period, left, label: bool) -> None:
+    u = _date_position(pd.Timestamp(unification), period)
+    if left >= u:
+        return
+    ax.axvspan(left, u, color=MISSING_COLOUR, zorder=0, linewidth=0)
+    ax.axvline(u, color=MUTED_COLOUR, linestyle="--", linewidth=1)
+    if label:  # inside the shaded era, where post-2021 panels have no bars
+        ax.text(
+            u,
+            0.97,
+            "CRC and NPS era \nuntil unification, \nJune 2021 ",
+            transform=ax.get_xaxis_transform(),
+            ha="right",
+            va="top",
+            fontsize=8,
+            color=MUTED_COLOUR,
         )
-        if unification is not None:
-            u = _date_position(pd.Timestamp(unification), period)
-            left = positions[0] - step / 2
-            if left < u:
-                ax.axvspan(left, u, color=MISSING_COLOUR, zorder=0, linewidth=0)
-                ax.axvline(u, color=MUTED_COLOUR, linestyle="--", linewidth=1)
-                if i == 0:  # label inside the shaded era, where post-2021 panels have no bars
-                    ax.text(
-                        u,
-                        0.97,
-                        "CRC and NPS era \nuntil unification, \nJune 2021 ",
-                        transform=ax.get_xaxis_transform(),
-                        ha="right",
-                        va="top",
-                        fontsize=8,
-                        color=MUTED_COLOUR,
-                    )
+
+
+def _time_axis(ax, positions: np.ndarray, period: str, step: float) -> None:
     if period == "year":
-        axes[-1].set_xticks(positions, [str(int(p)) for p in positions])
-        axes[-1].set_xlabel("Year of publication")
+        ax.set_xticks(positions, [str(int(p)) for p in positions])
+        ax.set_xlabel("Year of publication")
     else:
         years = positions[np.isclose(positions % 1, 0)]
-        axes[-1].set_xticks(positions, minor=True)
-        axes[-1].set_xticks(years, [f"{int(y)} Q1" for y in years])
-        axes[-1].set_xlabel("Quarter of publication")
-    axes[-1].set_xlim(positions[0] - step / 2, positions[-1] + step / 2)
-    counts = shown["rating"].value_counts()
-    top = counts.max()
-    modal = [r for r in RATINGS_BEST_FIRST if counts.get(r, 0) == top]
-    headline = (
-        f"{modal[0]} was the most common rating ({top} of {len(shown)} inspections)"
-        if len(modal) == 1
-        else f"{' and '.join(modal)} were the most common ratings"
-    )
-    n_note = f"n = {len(shown)} of {total} inspections shown"
-    alt = (
-        f"Stacked bar chart of the number of inspections given each overall rating, by "
-        f"{period} of publication, one panel per kind of unit. " + " ".join(alt_parts)
-    )
-    if unification is not None:
-        alt += (
-            " A dashed line marks unification in June 2021; the shaded period before it "
-            "is the CRC and NPS era."
-        )
-    return finish(
-        fig,
-        title=title or headline,
-        subtitle=subtitle
-        or f"Number of inspections by overall rating and {period} of publication; {n_note}",
-        source=source,
-        alt=alt,
-        notes=notes,
-        legend=rating_handles(),
-    )
+        ax.set_xticks(positions, minor=True)
+        ax.set_xticks(years, [f"{int(y)} Q1" for y in years])
+        ax.set_xlabel("Quarter of publication")
+    ax.set_xlim(positions[0] - step / 2, positions[-1] + step / 2)
+
+
+def _modal(ratings: pd.Series) -> tuple[list[str], int]:
+    counts = ratings.value_counts()
+    top = int(counts.max()) if len(counts) else 0
+    return [r for r in RATINGS_BEST_FIRST if counts.get(r, 0) == top and top], top
+
+
+def _era_headline(shown: pd.DataFrame) -> str:
+    """The most common rating of each era, the post-2021 units first (never pooled)."""
+    parts = []
+    for label, types in (
+        ("PDUs since 2021", ("PDU",)),
+        ("CRCs and NPS divisions before", ("CRC", "NPS division")),
+    ):
+        sub = shown[shown["unit_type"].isin(types)]
+        modal, top = _modal(sub["rating"])
+        each = " each" if len(modal) > 1 else ""
+        if modal:
+            parts.append(f"{label}: {' and '.join(modal)} most common ({top}{each} of {len(sub)})")
+    return "; ".join(parts) if parts else "Inspection ratings over time"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -469,6 +469,7 @@ def staffing_by_rating(
     rng = np.random.default_rng(seed)
     notes: list[str] = []
     alt_parts: list[str] = []
+    any_pre = False
     for ax, measure in zip(axes, measures, strict=False):
         label = measure_label(measure)
         if measure not in features.columns:
@@ -489,23 +490,26 @@ def staffing_by_rating(
             alt_parts.append(f"{label}: no rated inspection has this measure.")
             continue
         # Ratings on the y axis (best at the top) leave room for their names and n.
+        pre = (
+            features["era"].eq("pre_unification").fillna(False)
+            if "era" in features.columns
+            else pd.Series(False, index=features.index)
+        )
         groups, positions, ticklabels, medians = [], [], [], []
         for pos, r in enumerate(RATINGS):
-            v = values[sel & (rating == r)].to_numpy(float)
+            in_r = sel & (rating == r)
+            v = values[in_r].to_numpy(float)
             jitter = rng.uniform(-0.18, 0.18, size=v.size)
+            early = pre[in_r].to_numpy(bool)
             if v.size:
-                ax.scatter(
-                    v,
-                    pos + jitter,
-                    s=18,
-                    color=RATING_COLOURS[r],
-                    alpha=0.85,
-                    edgecolor="white",
-                    linewidth=0.4,
-                    zorder=3,
-                    label=f"_{r}",
+                _era_points(ax, v, pos + jitter, early, RATING_COLOURS[r], r)
+                n_pre = int(early.sum())
+                medians.append(
+                    f"{r} median {np.median(v):g} (n = {v.size}"
+                    + (f", {n_pre} before 2021" if n_pre else "")
+                    + ")"
                 )
-                medians.append(f"{r} median {np.median(v):g} (n = {v.size})")
+                any_pre = any_pre or bool(n_pre)
             if v.size >= min_box:
                 groups.append(v)
                 positions.append(pos)
@@ -533,10 +537,31 @@ def staffing_by_rating(
         alt_parts.append(f"{label}: " + "; ".join(medians) + ".")
     alt = (
         "Strip plots with box plots of staffing measures within each overall rating "
-        "(Outstanding at the top to Inadequate at the bottom); each point is one inspection. "
+        "(Outstanding at the top to Inadequate at the bottom); each point is one inspection"
+        + (
+            "; hollow points are CRC and NPS inspections before unification in 2021. "
+            if any_pre
+            else ". "
+        )
         + " ".join(alt_parts)
         + " Differences between ratings are associations, not causes."
     )
+    legend = None
+    if any_pre:
+        legend = [
+            Line2D(
+                [], [], marker="o", linestyle="", color=MUTED_COLOUR, label="PDU or region, 2021 on"
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="none",
+                color=MUTED_COLOUR,
+                label="CRC or NPS division, before 2021",
+            ),
+        ]
     return finish(
         fig,
         title=title or what,
@@ -547,4 +572,25 @@ def staffing_by_rating(
         source=source,
         alt=alt,
         notes=notes,
+        legend=legend,
     )
+
+
+def _era_points(ax, v, y, early, colour, rating) -> None:
+    """Filled points for units since unification, hollow ones for CRCs/NPS before it."""
+    for is_early in (False, True):
+        m = early == is_early
+        if not m.any():
+            continue
+        ax.scatter(
+            v[m],
+            y[m],
+            s=18 if not is_early else 22,
+            facecolor="none" if is_early else colour,
+            color=colour,
+            alpha=0.85 if not is_early else 1.0,
+            edgecolor=colour if is_early else "white",
+            linewidth=1.0 if is_early else 0.4,
+            zorder=3,
+            label=f"_{rating}{'_pre' if is_early else ''}",
+        )

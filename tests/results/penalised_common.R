@@ -1,0 +1,94 @@
+# Helpers shared by brglm_reference.R and clm_jeffreys_reference.R (sourced, not run alone).
+#
+# maximise():  BFGS (optim, analytic gradient, reltol = 1e-15) followed by Newton steps
+#              whose Hessian is numDeriv's Richardson-extrapolated Jacobian of the analytic
+#              gradient, until the largest gradient component is below 1e-10 (the Newton
+#              iteration drives the ANALYTIC gradient to zero, so the accuracy of the
+#              estimate is set by the gradient, not by the Hessian approximation).
+# profile_interval(): penalised-likelihood profile limits for one parameter. For a value v
+#              of parameter j the other parameters are re-maximised with maximise() from a
+#              fixed start (the estimate moved along the j-th column of the inverse
+#              negative Hessian, i.e. the first-order profile path), giving pl_j(v). The limit
+#              solves r(v) = sqrt(2 * (max pl - pl_j(v))) = qnorm(0.975) on each side;
+#              it is bracketed by stepping out from the estimate in multiples of the
+#              standard error and found with uniroot(tol = 1e-12).
+suppressPackageStartupMessages(library(numDeriv))
+
+vals <- list()
+add <- function(source, type, quantity, term, value, term2 = "") {
+  vals[[length(vals) + 1]] <<- data.frame(source = source, type = type, quantity = quantity,
+    term = term, term2 = term2, value = sprintf("%.17g", value))
+}
+write_values <- function(path) {
+  out <- do.call(rbind, vals)
+  write.csv(out, path, row.names = FALSE, quote = TRUE)
+  cat("\nwritten", nrow(out), "reference values to", path, "\n")
+}
+
+newton_polish <- function(par, fn, gr, gtol = 1e-10, max_iter = 30) {
+  # fn, gr: objective to MINIMISE and its analytic gradient
+  f0 <- fn(par)
+  for (it in seq_len(max_iter)) {
+    g <- gr(par)
+    if (max(abs(g)) < gtol) break
+    H <- jacobian(gr, par)
+    H <- (H + t(H)) / 2
+    step <- tryCatch(solve(H, g), error = function(e) NULL)
+    if (is.null(step)) break
+    t <- 1
+    repeat {
+      cand <- par - t * step
+      fc <- fn(cand)
+      if (is.finite(fc) && fc <= f0 + 1e-12 * (1 + abs(f0))) break
+      t <- t / 2
+      if (t < 1e-10) return(par)
+    }
+    par <- cand; f0 <- fc
+  }
+  par
+}
+
+maximise <- function(fn, gr, start) {
+  # maximise fn (returns -Inf outside the domain) from start
+  nf <- function(p) { v <- fn(p); if (is.finite(v)) -v else Inf }
+  ng <- function(p) -gr(p)
+  o <- optim(start, nf, ng, method = "BFGS",
+             control = list(reltol = 1e-15, maxit = 20000, ndeps = 1e-6))
+  par <- newton_polish(o$par, nf, ng)
+  list(par = par, value = fn(par), grad_max = max(abs(gr(par))), bfgs_value = -o$value)
+}
+
+constrained_max <- function(fn, gr, theta_hat, V, j, v) {
+  free <- setdiff(seq_along(theta_hat), j)
+  start <- theta_hat + (v - theta_hat[j]) * V[, j] / V[j, j]
+  start[j] <- v
+  full <- function(z) { t <- start; t[free] <- z; t }
+  res <- maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free])
+  list(value = res$value, par = full(res$par), grad_max = res$grad_max)
+}
+
+profile_interval <- function(fn, gr, theta_hat, j, level = 0.95) {
+  H <- jacobian(gr, theta_hat)
+  V <- solve(-(H + t(H)) / 2)
+  se <- sqrt(V[j, j])
+  plmax <- fn(theta_hat)
+  z <- qnorm(0.5 + level / 2)
+  worst_grad <- 0
+  root <- function(v) {
+    cm <- constrained_max(fn, gr, theta_hat, V, j, v)
+    worst_grad <<- max(worst_grad, cm$grad_max)
+    sqrt(max(2 * (plmax - cm$value), 0)) - z
+  }
+  ends <- c(NA, NA)
+  for (s in 1:2) {
+    direction <- c(-1, 1)[s]
+    inner <- theta_hat[j]
+    for (k in 0:40) {
+      outer <- theta_hat[j] + direction * se * z * 1.25^k
+      if (root(outer) >= 0) break
+      inner <- outer
+    }
+    ends[s] <- uniroot(root, sort(c(inner, outer)), tol = 1e-12, maxiter = 1000)$root
+  }
+  list(low = ends[1], high = ends[2], se = se, worst_grad = worst_grad)
+}

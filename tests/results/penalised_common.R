@@ -7,8 +7,10 @@
 #              estimate is set by the gradient, not by the Hessian approximation).
 # profile_interval(): penalised-likelihood profile limits for one parameter. For a value v
 #              of parameter j the other parameters are re-maximised with maximise() from a
-#              fixed start (the estimate moved along the j-th column of the inverse
-#              negative Hessian, i.e. the first-order profile path), giving pl_j(v). The limit
+#              fixed start (the best of: the estimate moved along the j-th column of the
+#              inverse negative Hessian, i.e. the first-order profile path; the estimate
+#              with the cut-points shifted by the same amount; the estimate itself, each
+#              with theta_j = v), giving pl_j(v). The limit
 #              solves r(v) = sqrt(2 * (max pl - pl_j(v))) = qnorm(0.975) on each side;
 #              it is bracketed by stepping out from the estimate in multiples of the
 #              standard error and found with uniroot(tol = 1e-12).
@@ -30,7 +32,7 @@ newton_polish <- function(par, fn, gr, gtol = 1e-10, max_iter = 30) {
   f0 <- fn(par)
   for (it in seq_len(max_iter)) {
     g <- gr(par)
-    if (max(abs(g)) < gtol) break
+    if (!all(is.finite(g)) || max(abs(g)) < gtol) break
     H <- jacobian(gr, par)
     H <- (H + t(H)) / 2
     step <- tryCatch(solve(H, g), error = function(e) NULL)
@@ -58,16 +60,26 @@ maximise <- function(fn, gr, start) {
   list(par = par, value = fn(par), grad_max = max(abs(gr(par))), bfgs_value = -o$value)
 }
 
-constrained_max <- function(fn, gr, theta_hat, V, j, v) {
+constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL) {
+  # fixed starting points, the best (largest finite fn) of: the estimate moved along the
+  # first-order profile path; the estimate with theta_j = v and the parameters in `shift`
+  # (e.g. ordered cut-points) moved by v - theta_hat[j]; the estimate with theta_j = v
   free <- setdiff(seq_along(theta_hat), j)
-  start <- theta_hat + (v - theta_hat[j]) * V[, j] / V[j, j]
+  cands <- list(theta_hat + (v - theta_hat[j]) * V[, j] / V[j, j])
+  if (length(shift)) {
+    s2 <- theta_hat; s2[shift] <- s2[shift] + (v - theta_hat[j]); cands[[2]] <- s2
+  }
+  cands[[length(cands) + 1]] <- theta_hat
+  vals <- vapply(cands, function(s) { s[j] <- v; fn(s) }, 0)
+  if (!any(is.finite(vals))) stop("no finite starting value for the profile at ", v)
+  start <- cands[[which.max(vals)]]
   start[j] <- v
   full <- function(z) { t <- start; t[free] <- z; t }
   res <- maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free])
   list(value = res$value, par = full(res$par), grad_max = res$grad_max)
 }
 
-profile_interval <- function(fn, gr, theta_hat, j, level = 0.95) {
+profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
   H <- jacobian(gr, theta_hat)
   V <- solve(-(H + t(H)) / 2)
   se <- sqrt(V[j, j])
@@ -75,7 +87,7 @@ profile_interval <- function(fn, gr, theta_hat, j, level = 0.95) {
   z <- qnorm(0.5 + level / 2)
   worst_grad <- 0
   root <- function(v) {
-    cm <- constrained_max(fn, gr, theta_hat, V, j, v)
+    cm <- constrained_max(fn, gr, theta_hat, V, j, v, shift)
     worst_grad <<- max(worst_grad, cm$grad_max)
     sqrt(max(2 * (plmax - cm$value), 0)) - z
   }

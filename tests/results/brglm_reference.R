@@ -28,7 +28,9 @@
 #    value v of beta_j the other coefficients are re-maximised (optim BFGS with the
 #    analytic gradient, reltol = 1e-15, then Newton steps to a gradient below 1e-10),
 #    and uniroot (tol = 1e-12) solves sqrt(2 * (max pl - profile pl(v))) = qnorm(0.975)
-#    on each side of the estimate (see penalised_common.R).
+#    on each side of the estimate (see penalised_common.R). "gap_low" / "gap_high": how
+#    much higher a constrained maximum 20 random starts found at that limit (0: the
+#    limit is that of the global profile).
 #  * source "separation": brglm2 0.9 (the Debian package) no longer contains
 #    detect_separation: it moved to the detectseparation package, which Debian does not
 #    package. So the linear programme detect_separation solves by default (Konis 2007,
@@ -167,10 +169,12 @@ for (i in seq_len(nrow(man))) {
   cat("\n==== penalised-likelihood profile 95% intervals (Jeffreys) ====\n")
   for (j in seq_along(terms)) {
     pi <- profile_interval(fns$pl, fns$gr, unname(bj), j)
-    cat(sprintf("%-22s %.10f %.10f   (max |gradient| in constrained fits %.1e)\n",
-                terms[j], pi$low, pi$high, pi$worst_grad))
+    cat(sprintf("%-22s %.10f %.10f   (max |gradient| in constrained fits %.1e; multimodality gaps %.1e %.1e)\n",
+                terms[j], pi$low, pi$high, pi$worst_grad, pi$gap_low, pi$gap_high))
     add("brglm_profile", name, "profile_low", terms[j], pi$low)
     add("brglm_profile", name, "profile_high", terms[j], pi$high)
+    add("brglm_profile", name, "gap_low", terms[j], pi$gap_low)
+    add("brglm_profile", name, "gap_high", terms[j], pi$gap_high)
   }
 
   # ---- separation: Konis (2007) linear programmes

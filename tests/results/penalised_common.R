@@ -6,14 +6,19 @@
 #              iteration drives the ANALYTIC gradient to zero, so the accuracy of the
 #              estimate is set by the gradient, not by the Hessian approximation).
 # profile_interval(): penalised-likelihood profile limits for one parameter. For a value v
-#              of parameter j the other parameters are re-maximised with maximise() from a
-#              fixed start (the best of: the estimate moved along the j-th column of the
-#              inverse negative Hessian, i.e. the first-order profile path; the estimate
-#              with the cut-points shifted by the same amount; the estimate itself, each
-#              with theta_j = v), giving pl_j(v). The limit
+#              of parameter j the other parameters are re-maximised with maximise() from
+#              each of a few fixed starts (the estimate moved along the j-th column of
+#              the inverse negative Hessian, i.e. the first-order profile path; the
+#              estimate with the cut-points shifted by the same amount; the estimate
+#              itself, each with theta_j = v) and the largest maximum is kept, giving
+#              pl_j(v) (under separation the constrained penalised likelihood can have
+#              more than one local maximum). The limit
 #              solves r(v) = sqrt(2 * (max pl - pl_j(v))) = qnorm(0.975) on each side;
 #              it is bracketed by stepping out from the estimate in multiples of the
-#              standard error and found with uniroot(tol = 1e-12).
+#              standard error and found with uniroot(tol = 1e-12). Each limit is then
+#              checked for multimodality: 20 random starts (fixed seed) are maximised at
+#              the limit, and "gap" is how far the best of them exceeds the value used
+#              (0 when the fixed starts found the global maximum; see profile_interval).
 suppressPackageStartupMessages(library(numDeriv))
 
 vals <- list()
@@ -61,22 +66,28 @@ maximise <- function(fn, gr, start) {
 }
 
 constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL) {
-  # fixed starting points, the best (largest finite fn) of: the estimate moved along the
-  # first-order profile path; the estimate with theta_j = v and the parameters in `shift`
-  # (e.g. ordered cut-points) moved by v - theta_hat[j]; the estimate with theta_j = v
+  # fixed starting points: the estimate moved along the first-order profile path; the
+  # estimate with the parameters in `shift` (e.g. ordered cut-points) moved by
+  # v - theta_hat[j]; the estimate itself (each with theta_j = v). The constrained
+  # penalised likelihood can have more than one local maximum (seen under separation),
+  # so every start with a finite value is maximised and the largest maximum is kept.
   free <- setdiff(seq_along(theta_hat), j)
   cands <- list(theta_hat + (v - theta_hat[j]) * V[, j] / V[j, j])
   if (length(shift)) {
     s2 <- theta_hat; s2[shift] <- s2[shift] + (v - theta_hat[j]); cands[[2]] <- s2
   }
   cands[[length(cands) + 1]] <- theta_hat
-  vals <- vapply(cands, function(s) { s[j] <- v; fn(s) }, 0)
-  if (!any(is.finite(vals))) stop("no finite starting value for the profile at ", v)
-  start <- cands[[which.max(vals)]]
-  start[j] <- v
-  full <- function(z) { t <- start; t[free] <- z; t }
-  res <- maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free])
-  list(value = res$value, par = full(res$par), grad_max = res$grad_max)
+  best <- NULL
+  for (start in cands) {
+    start[j] <- v
+    if (!is.finite(fn(start))) next
+    full <- function(z) { t <- start; t[free] <- z; t }
+    res <- maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free])
+    if (is.null(best) || res$value > best$value)
+      best <- list(value = res$value, par = full(res$par), grad_max = res$grad_max)
+  }
+  if (is.null(best)) stop("no finite starting value for the profile at ", v)
+  best
 }
 
 profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
@@ -102,5 +113,32 @@ profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
     }
     ends[s] <- uniroot(root, sort(c(inner, outer)), tol = 1e-12, maxiter = 1000)$root
   }
-  list(low = ends[1], high = ends[2], se = se, worst_grad = worst_grad)
+  # multimodality check at each limit: maximise again from 20 random starts (fixed seed;
+  # estimate + 2 se * N(0, 1) noise, `shift` block sorted to keep cut-points ordered). A
+  # positive "gap" means a higher constrained maximum exists there than the fixed starts
+  # reached, so that limit is not the limit of the global profile likelihood.
+  gaps <- c(NA, NA)
+  for (s in 1:2) {
+    v <- ends[s]
+    used <- constrained_max(fn, gr, theta_hat, V, j, v, shift)$value
+    set.seed(1000 * j + s)
+    free <- setdiff(seq_along(theta_hat), j)
+    best <- -Inf
+    for (r in 1:20) {
+      start <- theta_hat + 2 * sqrt(diag(V)) * rnorm(length(theta_hat))
+      if (length(shift)) start[shift] <- sort(start[shift])
+      start[j] <- v
+      if (!is.finite(fn(start))) next
+      full <- function(zz) { t <- start; t[free] <- zz; t }
+      o <- tryCatch(
+        optim(start[free], function(zz) { val <- fn(full(zz)); if (is.finite(val)) -val else Inf },
+              function(zz) -gr(full(zz))[free], method = "BFGS",
+              control = list(reltol = 1e-12, maxit = 5000)),
+        error = function(e) NULL)  # a start where the information is singular
+      if (!is.null(o)) best <- max(best, -o$value)
+    }
+    gaps[s] <- max(best - used, 0)
+  }
+  list(low = ends[1], high = ends[2], se = se, worst_grad = worst_grad, gap_low = gaps[1],
+       gap_high = gaps[2])
 }

@@ -32,8 +32,17 @@ that depends on ``eta_i`` only. With ``V_i = G_i I^-1 G_i'`` (the per-unit lever
 ``dT/deta`` and ``d2T/deta2`` are analytic (see :func:`_cumulative_T`), vectorised over
 units, so the penalised fit is an exact Newton iteration (quadratic convergence), with a
 Fisher-scoring step ``I^-1 grad`` whenever the penalised Hessian is not negative definite
-and step halving on the penalised log-likelihood. The binomial penalised score reduces
-to Firth's form ``X'(w (k - n p) + h (1/2 - p))`` with ``h`` the hat-matrix diagonal.
+and step halving on the penalised log-likelihood. The cumulative model's fits use a
+structured form of the same formulas (:func:`_cumulative_penalty`: ``T_i`` is
+tridiagonal and each category involves two cut-points only), several times faster; the
+generic tensor form is kept as an independent check (``CumulativeJeffreys.structured =
+False``). No finite differences are used. The binomial penalised score reduces to
+Firth's form ``X'(w (k - n p) + h (1/2 - p))`` with ``h`` the hat-matrix diagonal.
+
+Under separation the penalised likelihood with one parameter held fixed can have more
+than one local maximum (seen for cumulative models with a completely separating
+predictor): penalised profile intervals then depend on where the constrained
+maximisations start; see :func:`penalised_profile_interval`.
 
 Frequency weights
 -----------------
@@ -319,7 +328,9 @@ class _JeffreysProblem:
         positive definite the Fisher-scoring step ``I^-1 g`` is used instead (always an
         ascent direction, ``I`` being positive definite). Steps are halved until the
         penalised log-likelihood rises (Armijo). Once the step is shorter than ``tol``
-        in every coordinate it is taken and the iteration stops.
+        in every coordinate it is taken and the iteration stops; the value, gradient and
+        information are then recomputed at the final point, and the Hessian of the last
+        iterate (``tol`` away) is kept.
         """
         theta = np.array(theta0, dtype=float)
         d = self.derivatives(theta)
@@ -342,9 +353,10 @@ class _JeffreysProblem:
             full[sel] = step
             if np.max(np.abs(full)) < tol:
                 theta = theta + full
-                d_new = self.derivatives(theta)
+                # the Hessian barely moves over a step below tol: keep it, refresh the rest
+                d_new = self.derivatives(theta, hessian=False)
                 if d_new is not None:
-                    d = d_new
+                    d = (d_new[0], d_new[1], d[2], d_new[3], d_new[4])
                 converged = True
                 break
             slope = float(gf @ step)
@@ -885,13 +897,21 @@ def penalised_profile_interval(
     Newton's method from each of a few FIXED starting points (the estimate moved along
     the first-order profile path ``hat + (v - hat_j) V[:, j] / V[j, j]`` with ``V``
     the inverse negative penalised Hessian; the estimate with the cut-points shifted by
-    ``v - hat_j`` (cumulative models); the estimate itself), keeping the largest
-    maximum, because under separation the constrained penalised likelihood can have
-    several local maxima. The profile is thus a function of ``v`` alone and the result
-    is deterministic. Each limit is bracketed by
-    stepping out from the estimate in multiples of ``z * se`` and solved with Brent's
-    method to ``xtol``. A limit is infinite if the profile does not fall far enough
-    within ``max_steps`` steps of a geometric (factor 1.25) sequence.
+    ``v - hat_j`` (cumulative models); the estimate itself; the point on the ray from
+    the null-model start through the estimate, which under separation follows the
+    separating direction), keeping the largest maximum, because under separation the
+    constrained penalised likelihood can have several local maxima. The profile is thus
+    a function of ``v`` alone and the result is deterministic. Each limit is bracketed
+    by stepping out from the estimate in multiples of ``z * se`` and solved with
+    Brent's method to ``xtol``. A limit is infinite if the profile does not fall far
+    enough within ``max_steps`` steps of a geometric (factor 1.25) sequence.
+
+    Caution: these starts need not reach the global maximum of every constrained
+    problem. For a cumulative model with a completely separating predictor the
+    constrained maxima form several branches, the profile (their upper envelope) can
+    cross the cut-off more than once, and the limits then depend on the starts (R and
+    this function disagree there); treat such limits as approximate. Binomial (Firth)
+    fits and cumulative fits without complete separation showed no such branches.
 
     Parameters
     ----------
@@ -933,6 +953,7 @@ def penalised_profile_interval(
     free[j] = False
     path = V[:, j] / V[j, j]
     block = prob.shift_block(j)
+    null = prob.start()
 
     def starts(v: float) -> list[np.ndarray]:
         out = [hat + (v - hat[j]) * path]
@@ -941,6 +962,8 @@ def penalised_profile_interval(
             s[block] += v - hat[j]
             out.append(s)
         out.append(hat.copy())
+        if hat[j] != null[j]:
+            out.append(null + (v - null[j]) / (hat[j] - null[j]) * (hat - null))
         for s in out:
             s[j] = v
         return out
@@ -1056,6 +1079,8 @@ def binomial_separation(k: np.ndarray, n: np.ndarray, X: np.ndarray) -> Binomial
     d_cl = lik.separating_direction()
     up = np.zeros(q, dtype=bool)
     down = np.zeros(q, dtype=bool)
+    if d_cl is None:  # the estimate exists: every coefficient is bounded
+        return BinomialSeparation(False, None, up, down)
     up[0] = lik.unbounded_along(q - 1, -1)
     down[0] = lik.unbounded_along(q - 1, +1)
     for c, j in enumerate(to_cl, start=1):

@@ -348,7 +348,10 @@ class _JeffreysProblem:
                 if not np.all(np.isfinite(step)):
                     raise linalg.LinAlgError
             except (linalg.LinAlgError, ValueError):
-                step = np.linalg.solve(info[sel][:, sel], gf)
+                # Fisher scoring; least squares if the information is numerically singular
+                step = np.linalg.lstsq(info[sel][:, sel], gf, rcond=None)[0]
+                if not (np.all(np.isfinite(step)) and gf @ step > 0):
+                    break
             full = np.zeros_like(theta)
             full[sel] = step
             if np.max(np.abs(full)) < tol:
@@ -970,13 +973,15 @@ def penalised_profile_interval(
 
     def root(v: float) -> float:
         # under separation the constrained penalised likelihood can have more than one
-        # local maximum: maximise from every start and keep the largest
+        # local maximum: maximise from every start and keep the largest. A start far out
+        # on a flat ridge may not converge in 60 steps; its last value is still attained,
+        # so it can only raise the maximum towards the true one
         best = -np.inf
         for s0 in starts(v):
             if not np.isfinite(prob.penalised_loglik(s0)):
                 continue
             try:
-                _, d, _, _ = prob.maximise(s0, free=free, tol=1e-11, max_iter=200)
+                _, d, _, _ = prob.maximise(s0, free=free, tol=1e-11, max_iter=60)
             except FloatingPointError:
                 continue
             best = max(best, d[0])

@@ -168,7 +168,7 @@ for (i in seq_len(nrow(man))) {
   # ---- penalised-likelihood profile intervals (Jeffreys fit)
   cat("\n==== penalised-likelihood profile 95% intervals (Jeffreys) ====\n")
   for (j in seq_along(terms)) {
-    pi <- profile_interval(fns$pl, fns$gr, unname(bj), j)
+    pi <- profile_interval(fns$pl, fns$gr, unname(bj), j, null = rep(0, length(terms)))
     cat(sprintf("%-22s %.10f %.10f   (max |gradient| in constrained fits %.1e; multimodality gaps %.1e %.1e)\n",
                 terms[j], pi$low, pi$high, pi$worst_grad, pi$gap_low, pi$gap_high))
     add("brglm_profile", name, "profile_low", terms[j], pi$low)

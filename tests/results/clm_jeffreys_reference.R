@@ -39,6 +39,10 @@
 # estimate, and (source "jeffreys_profile") penalised-likelihood profile 95% limits for
 # every parameter: other parameters re-maximised as above for each fixed value, uniroot
 # (tol = 1e-12) on sqrt(2 * (max pl - profile pl)) = qnorm(0.975) (see penalised_common.R).
+# "gap_low" / "gap_high": how much higher a constrained maximum 20 random starts found at
+# that limit. Under separation the constrained penalised likelihood can have several local
+# maxima; a positive gap means the stored limit comes from a local, not the global,
+# maximum (the fixed starts missed a higher branch), so it is not a reliable reference.
 #
 # CROSS-CHECKS (printed, and stored as source "check"): where no separation occurs, the ML
 # part of this likelihood reproduces ordinal::clm: the log-likelihood at clm's estimates
@@ -210,11 +214,14 @@ for (i in seq_len(nrow(man))) {
     cat("penalised-likelihood profile 95% intervals:\n")
     for (j in seq_along(terms)) {
       pi <- profile_interval(cl$pl, cl$pen_grad, unname(th), j,
-                             shift = if (j > cl$p) cl$p + seq_len(K - 1) else NULL)
-      cat(sprintf("  %-34s %.10f %.10f   (max |gradient| in constrained fits %.1e)\n",
-                  terms[j], pi$low, pi$high, pi$worst_grad))
+                             shift = if (j > cl$p) cl$p + seq_len(K - 1) else NULL,
+                             null = cl$start())
+      cat(sprintf("  %-34s %.10f %.10f   (max |gradient| in constrained fits %.1e; multimodality gaps %.1e %.1e)\n",
+                  terms[j], pi$low, pi$high, pi$worst_grad, pi$gap_low, pi$gap_high))
       add("jeffreys_profile", type, "profile_low", terms[j], pi$low)
       add("jeffreys_profile", type, "profile_high", terms[j], pi$high)
+      add("jeffreys_profile", type, "gap_low", terms[j], pi$gap_low)
+      add("jeffreys_profile", type, "gap_high", terms[j], pi$gap_high)
     }
     # ---- weighted data: ML fits with clm / polr and checks against expanded data
     if (nzchar(row$weights)) {

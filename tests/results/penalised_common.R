@@ -10,7 +10,8 @@
 #              each of a few fixed starts (the estimate moved along the j-th column of
 #              the inverse negative Hessian, i.e. the first-order profile path; the
 #              estimate with the cut-points shifted by the same amount; the estimate
-#              itself, each with theta_j = v) and the largest maximum is kept, giving
+#              itself; the point on the ray from the null model through the estimate,
+#              each with theta_j = v) and the largest maximum is kept, giving
 #              pl_j(v) (under separation the constrained penalised likelihood can have
 #              more than one local maximum). The limit
 #              solves r(v) = sqrt(2 * (max pl - pl_j(v))) = qnorm(0.975) on each side;
@@ -65,10 +66,12 @@ maximise <- function(fn, gr, start) {
   list(par = par, value = fn(par), grad_max = max(abs(gr(par))), bfgs_value = -o$value)
 }
 
-constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL) {
+constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL, null = NULL) {
   # fixed starting points: the estimate moved along the first-order profile path; the
   # estimate with the parameters in `shift` (e.g. ordered cut-points) moved by
-  # v - theta_hat[j]; the estimate itself (each with theta_j = v). The constrained
+  # v - theta_hat[j]; the estimate itself; the point on the ray from the null model
+  # (`null`, the starting values of the fit) through the estimate, which under separation
+  # follows the separating direction (each with theta_j = v). The constrained
   # penalised likelihood can have more than one local maximum (seen under separation),
   # so every start with a finite value is maximised and the largest maximum is kept.
   free <- setdiff(seq_along(theta_hat), j)
@@ -77,12 +80,17 @@ constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL) {
     s2 <- theta_hat; s2[shift] <- s2[shift] + (v - theta_hat[j]); cands[[2]] <- s2
   }
   cands[[length(cands) + 1]] <- theta_hat
+  if (!is.null(null) && theta_hat[j] != null[j])  # the ray from the null model through the
+    cands[[length(cands) + 1]] <- null + (v - null[j]) / (theta_hat[j] - null[j]) * (theta_hat - null)
   best <- NULL
   for (start in cands) {
     start[j] <- v
     if (!is.finite(fn(start))) next
     full <- function(z) { t <- start; t[free] <- z; t }
-    res <- maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free])
+    res <- tryCatch(
+      maximise(function(z) fn(full(z)), function(z) gr(full(z))[free], start[free]),
+      error = function(e) NULL)  # the search met a singular information: skip this start
+    if (is.null(res)) next
     if (is.null(best) || res$value > best$value)
       best <- list(value = res$value, par = full(res$par), grad_max = res$grad_max)
   }
@@ -90,7 +98,7 @@ constrained_max <- function(fn, gr, theta_hat, V, j, v, shift = NULL) {
   best
 }
 
-profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
+profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL, null = NULL) {
   H <- jacobian(gr, theta_hat)
   V <- solve(-(H + t(H)) / 2)
   se <- sqrt(V[j, j])
@@ -98,7 +106,7 @@ profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
   z <- qnorm(0.5 + level / 2)
   worst_grad <- 0
   root <- function(v) {
-    cm <- constrained_max(fn, gr, theta_hat, V, j, v, shift)
+    cm <- constrained_max(fn, gr, theta_hat, V, j, v, shift, null)
     worst_grad <<- max(worst_grad, cm$grad_max)
     sqrt(max(2 * (plmax - cm$value), 0)) - z
   }
@@ -120,7 +128,7 @@ profile_interval <- function(fn, gr, theta_hat, j, level = 0.95, shift = NULL) {
   gaps <- c(NA, NA)
   for (s in 1:2) {
     v <- ends[s]
-    used <- constrained_max(fn, gr, theta_hat, V, j, v, shift)$value
+    used <- constrained_max(fn, gr, theta_hat, V, j, v, shift, null)$value
     set.seed(1000 * j + s)
     free <- setdiff(seq_along(theta_hat), j)
     best <- -Inf

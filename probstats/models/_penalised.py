@@ -100,16 +100,19 @@ class WeightedCumulativeLink(CumulativeLink):
     Hessian, so the fit equals that of the data with each row repeated ``w_i`` times
     (as ``MASS::polr(weights=)`` and ``ordinal::clm(weights=)``). Everything else
     (``newton``, ``separating_direction``, ``unbounded_along``, profile code that calls
-    ``newton``) works unchanged: the separation linear programmes do not depend on
-    positive weights.
+    ``newton``) works unchanged: separation does not depend on the values of positive
+    weights.
 
     For the integrator: rather than keeping this subclass, give
     ``CumulativeLink.__init__`` a ``weights=None`` argument stored as ``self.w`` (ones
-    when absent) and ``self.w2 = np.concatenate((w, w))``; in ``loglike_derivs``
-    multiply ``ip2`` by ``self.w2`` before forming ``gab`` and ``d1``, multiply ``h`` by
-    ``self.w`` before forming ``d2`` and return ``(self.w * log p).sum()``; weight
-    ``loglike``, ``loglikeobs`` and ``score_obs`` by ``self.w``; and subset ``w`` and
-    ``w2`` in ``take``. That is all that this class overrides.
+    when absent) and ``self.w2 = np.concatenate((w, w))``. In ``loglike_derivs``, after
+    the unweighted ``gab``, ``d1`` and ``h`` are formed, multiply ``d1`` by ``self.w2``,
+    ``h`` by ``self.w`` (before ``d2``) and ``gab`` by ``self.w2`` (before
+    ``g = CT @ gab``), and return ``float(self.w @ np.log(p))`` (multiplying ``ip2``
+    by the weights would square them in ``gab * gab``). Weight ``loglike``,
+    ``loglikeobs`` and ``score_obs`` by ``self.w`` and subset ``w`` and ``w2`` in
+    ``take``. That is all this class overrides; ``newton`` and the separation linear
+    programmes need no change.
 
     Examples
     --------

@@ -27,12 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from probstats.models._ordinal_likelihood import CumulativeLink  # noqa: E402
-from probstats.models._penalised import (  # noqa: E402
-    firth_binomial,
-    jeffreys_cumulative,
-    penalised_profile_interval,
-)
+from probstats.models._base.penalised import penalised_profile_interval  # noqa: E402
+from probstats.models.binomial.penalised import firth_binomial  # noqa: E402
+from probstats.models.ordinal.likelihood import CumulativeLink  # noqa: E402
+from probstats.models.ordinal.penalised import jeffreys_cumulative  # noqa: E402
 
 SEED = 20241125
 
@@ -69,9 +67,9 @@ def main() -> None:
         return jeffreys_cumulative(y, X, 4)
 
     import pandas as pd
+    from probstats.ratings import RATING_DTYPE
 
     from probstats.models import fit_ordinal
-    from probstats.ratings import RATING_DTYPE
 
     frame = pd.DataFrame(X, columns=["x1", "x2", "x3", "x4"])
     frame["rating"] = pd.Categorical.from_codes(y, dtype=RATING_DTYPE)

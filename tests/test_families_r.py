@@ -34,7 +34,7 @@ from _penalised_data import DATA, RESULTS, load, names
 
 from probstats.errors import SeparationWarning
 from probstats.models import fit_binomial
-from probstats.models._penalised import binomial_separation
+from probstats.models.separation import binomial_separation
 
 pytestmark = pytest.mark.r_reference
 

@@ -21,16 +21,13 @@ import pandas as pd
 import pytest
 from _penalised_data import RESULTS, load, names, zeta_names
 
-from probstats.models._ordinal_likelihood import CumulativeLink
-from probstats.models._penalised import (
-    BinomialJeffreys,
-    CumulativeJeffreys,
-    WeightedCumulativeLink,
-    binomial_separation,
-    firth_binomial,
-    jeffreys_cumulative,
-    penalised_profile_interval,
-)
+from probstats.models._base.penalised import penalised_profile_interval
+from probstats.models.binomial.penalised import BinomialJeffreys, firth_binomial
+from probstats.models.ordinal.likelihood import CumulativeLink
+from probstats.models.ordinal.penalised import CumulativeJeffreys, jeffreys_cumulative
+from probstats.models.separation import binomial_separation, separating_direction
+
+WeightedCumulativeLink = CumulativeLink  # weights are a CumulativeLink argument
 
 pytestmark = pytest.mark.r_reference
 
@@ -406,7 +403,7 @@ def test_firth_finite_under_separation(name):
 def test_jeffreys_cumulative_finite_under_separation(name):
     d = load(name)
     K = len(d.levels)
-    assert CumulativeLink(d.y, d.X, K).separating_direction() is not None
+    assert separating_direction(d.y, d.X, K) is not None
     fit = jeffreys_cumulative(d.y, d.X, K)
     assert fit.converged and np.all(np.isfinite(fit.params)) and np.all(np.isfinite(fit.bse))
     assert np.all(np.diff(fit.params[d.X.shape[1] :]) > 0)

@@ -31,7 +31,9 @@ from probstats.errors import ModelSpecificationError
 from probstats.models._base import cut_names
 
 __all__ = [
+    "BinomialSeparation",
     "SeparationReport",
+    "binomial_separation",
     "binomial_rows",
     "check_binomial",
     "check_ordinal",
@@ -434,6 +436,97 @@ def check_binomial(
     return SeparationReport(
         rep.kind, rep.terms, rep.categories, rep.n_rows, rep.rows, rep.message, directions
     )
+
+
+@dataclass
+class BinomialSeparation:
+    """Exact separation check of a binomial logit model (see :func:`binomial_separation`).
+
+    Attributes
+    ----------
+    separated
+        Whether the maximum-likelihood estimate fails to exist (complete or
+        quasi-complete separation).
+    direction
+        A direction of the coefficients (columns of ``X``) along which the
+        log-likelihood rises for ever, or ``None``.
+    infinite_up, infinite_down
+        Per coefficient: whether some such direction moves it towards ``+inf`` /
+        ``-inf`` (the likelihood's supremum is approached with that coefficient
+        unbounded). brglm2 / detectseparation report one direction, whose non-zero
+        components are a subset of these.
+    """
+
+    separated: bool
+    direction: np.ndarray | None
+    infinite_up: np.ndarray
+    infinite_down: np.ndarray
+
+
+def binomial_separation(k: np.ndarray, n: np.ndarray, X: np.ndarray) -> BinomialSeparation:
+    """Which coefficients of a binomial logit model have infinite ML estimates.
+
+    The ``k`` of ``n`` rows are expanded into a success (``y = 1``, when ``k > 0``) and a
+    failure (``y = 0``, when ``k < n``) and handed to the one linear-programme
+    implementation used for every family,
+    :func:`separating_direction` / :func:`unbounded_along`
+    with two levels: ``P(Y = 1) = F(x'beta - zeta)``, so the logit slopes are ``beta``
+    and the intercept is ``-zeta``. This is the same question as brglm2 /
+    detectseparation's ``detect_separation`` (Konis 2007).
+
+    Parameters
+    ----------
+    k, n
+        Successes and trials per row.
+    X
+        Design matrix whose FIRST column is the intercept (all ones).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from probstats.models.separation import binomial_separation
+    >>> X = np.column_stack([np.ones(6), [1.0, 2, 3, 4, 5, 6]])
+    >>> sep = binomial_separation(np.array([0, 0, 0, 1, 1, 1]), np.ones(6), X)
+    >>> sep.separated, sep.infinite_up.tolist(), sep.infinite_down.tolist()
+    (True, [False, True], [True, False])
+    """
+    X = np.asarray(X, dtype=float)
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    if X.ndim != 2 or not np.all(X[:, 0] == 1.0):
+        raise ModelSpecificationError(
+            "X must be 2-d with the intercept (all ones) as its first column"
+        )
+    succ = np.flatnonzero(k > 0)
+    fail = np.flatnonzero(k < n)
+    rows = np.concatenate((succ, fail))
+    y = np.concatenate((np.ones(succ.size, np.intp), np.zeros(fail.size, np.intp)))
+    q = X.shape[1]
+    if succ.size == 0 or fail.size == 0:
+        # only one outcome observed: the intercept alone separates
+        up = np.zeros(q, dtype=bool)
+        down = np.zeros(q, dtype=bool)
+        (up if fail.size == 0 else down)[0] = True
+        d = np.zeros(q)
+        d[0] = 1.0 if fail.size == 0 else -1.0
+        return BinomialSeparation(True, d, up, down)
+    Xc = X[rows, 1:]
+    # cumulative parameters: [beta (q - 1), zeta]; logit coefficients [-zeta, beta]
+    to_cl = list(range(q - 1)) if q > 1 else []
+    d_cl = separating_direction(y, Xc, 2)
+    up = np.zeros(q, dtype=bool)
+    down = np.zeros(q, dtype=bool)
+    if d_cl is None:  # the estimate exists: every coefficient is bounded
+        return BinomialSeparation(False, None, up, down)
+    up[0] = unbounded_along(y, Xc, 2, q - 1, -1)
+    down[0] = unbounded_along(y, Xc, 2, q - 1, +1)
+    for c, j in enumerate(to_cl, start=1):
+        up[c] = unbounded_along(y, Xc, 2, j, +1)
+        down[c] = unbounded_along(y, Xc, 2, j, -1)
+    direction = None
+    if d_cl is not None:
+        direction = np.concatenate(([-d_cl[-1]], d_cl[:-1]))
+    return BinomialSeparation(d_cl is not None, direction, up, down)
 
 
 def separation_message(result) -> str | None:

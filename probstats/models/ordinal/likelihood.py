@@ -67,12 +67,14 @@ class NewtonResult:
     n_iter: int
 
 
-def null_start(y: np.ndarray, n_levels: int, link: str) -> np.ndarray:
+def null_start(
+    y: np.ndarray, n_levels: int, link: str, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Cut-points of the model without predictors: ``F^{-1}`` of cumulative proportions.
 
     These are the exact maximum-likelihood cut-points when all coefficients are zero.
     """
-    counts = np.bincount(y, minlength=n_levels).astype(float)
+    counts = np.bincount(y, weights=weights, minlength=n_levels).astype(float)
     cum = np.cumsum(counts)[:-1] / counts.sum()
     cum = np.clip(cum, 1e-6, 1 - 1e-6)
     # keep strictly increasing even when a category is empty (it is refused upstream)
@@ -116,6 +118,7 @@ class CumulativeLink:
         n_levels: int,
         link: str = "logit",
         nominal: Sequence[int] = (),
+        weights: np.ndarray | None = None,
     ) -> None:
         if link not in LINK_CODES:
             raise ModelSpecificationError(f"link={link!r}; allowed values are 'logit', 'probit'")
@@ -149,6 +152,7 @@ class CumulativeLink:
         self._stack(A, B, off_a, off_b)
         self._probit = link == "probit"
         self.n_params = q
+        self._set_weights(weights)
         self.zeta_slice = slice(z0, q)
 
     # ------------------------------------------------------------------ pieces
@@ -166,6 +170,24 @@ class CumulativeLink:
         self.off_a, self.off_b = self.off[:n], self.off[n:]
         self._n = n
 
+    def _set_weights(self, weights: np.ndarray | None) -> None:
+        """Frequency (case) weights: a row with weight w counts as w identical rows, as
+        ``MASS::polr(weights=)`` and ``ordinal::clm(weights=)``."""
+        n = self._n
+        if weights is None:
+            self.w = np.ones(n)
+            self.weighted = False
+        else:
+            w = np.asarray(weights, dtype=float)
+            if w.shape != (n,) or not (np.all(np.isfinite(w)) and np.all(w > 0)):
+                raise ModelSpecificationError(
+                    f"weights must have one value per row ({n}), each positive and finite; "
+                    "drop rows of weight 0"
+                )
+            self.w = w
+            self.weighted = True
+        self.w2 = np.concatenate((self.w, self.w))
+
     def take(self, rows: np.ndarray) -> CumulativeLink:
         """The same likelihood on a subset (or resample) of rows, without rebuilding."""
         rows = np.asarray(rows)
@@ -182,12 +204,16 @@ class CumulativeLink:
         new.A, new.B = new.C[:m], new.C[m:]
         new.off_a, new.off_b = new.off[:m], new.off[m:]
         new._n = m
+        new.w = self.w[rows]
+        new.w2 = np.concatenate((new.w, new.w))
         return new
 
     def start(self) -> np.ndarray:
         """Null-model start: zero coefficients, cut-points at the empirical quantiles."""
         theta = np.zeros(self.n_params)
-        theta[self.zeta_slice] = null_start(self.y, self.n_levels, self.link)
+        theta[self.zeta_slice] = null_start(
+            self.y, self.n_levels, self.link, self.w if self.weighted else None
+        )
         return theta
 
     def _cdf_pieces(self, a: np.ndarray, b: np.ndarray):
@@ -216,7 +242,7 @@ class CumulativeLink:
         a, b = self.linear_bounds(theta)
         p = self._cdf_pieces(a, b)[0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(p > 0, np.log(np.where(p > 0, p, 1.0)), -np.inf)
+            return self.w * np.where(p > 0, np.log(np.where(p > 0, p, 1.0)), -np.inf)
 
     def loglike(self, theta: np.ndarray) -> float:
         """Log-likelihood; ``-inf`` outside the parameter space (unordered cut-points)."""
@@ -224,7 +250,7 @@ class CumulativeLink:
         p = self._cdf_pieces(a, b)[0]
         if not (p > 0).all():
             return -np.inf
-        return float(np.log(p).sum())
+        return float(self.w @ np.log(p))
 
     def _derivs(self, theta: np.ndarray):
         """Log-likelihood and the per-row first and second derivatives in ``a``, ``b``."""
@@ -240,7 +266,7 @@ class CumulativeLink:
     def score_obs(self, theta: np.ndarray) -> np.ndarray:
         """Per-row score contributions (``n x q``)."""
         _, ga, gb, *_ = self._derivs(theta)
-        return ga[:, None] * self.A + gb[:, None] * self.B
+        return self.w[:, None] * (ga[:, None] * self.A + gb[:, None] * self.B)
 
     def score(self, theta: np.ndarray) -> np.ndarray:
         """Gradient of the log-likelihood."""
@@ -279,12 +305,17 @@ class CumulativeLink:
         gab = self.sign * f * ip2  # [f(a)/p ; -f(b)/p]
         d1 = self.sign * df * ip2 - gab * gab  # [h_aa ; h_bb]
         h = gab[:n] * gab[n:]
+        if self.weighted:  # weights multiply each row's contributions (not ip: squared)
+            d1 *= self.w2
+            h = h * self.w
+            gab = gab * self.w2
         d2 = -np.concatenate((h, h))  # [h_ab ; h_ab]
         C, CT = self.C, self.CT
         g = CT @ gab
         H = (CT * d1) @ C
         H += (CT * d2) @ self.C_swap
-        return float(np.log(p).sum()), g, H
+        ll = float(self.w @ np.log(p)) if self.weighted else float(np.log(p).sum())
+        return ll, g, H
 
     # ------------------------------------------------------------------ solver
 

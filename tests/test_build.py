@@ -92,9 +92,11 @@ def test_processed_schema_catches_tampering(raw_minimal, tmp_path, capsys):
     out = tmp_path / "processed"
     build(raw_minimal, out)
     path = out / "features.csv"
-    text = path.read_text()
-    assert ",22.0\n" in text
-    path.write_text(text.replace(",22.0\n", ",122.0\n"), encoding="utf-8")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    col = "case_implementation_delivery_keep_safe_pct"
+    assert frame.loc[1, col] == "22.0"
+    frame.loc[1, col] = "122.0"
+    frame.to_csv(path, index=False, lineterminator="\n")
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
     assert "features.csv, line 3, column 'case_implementation_delivery_keep_safe_pct'" in err

@@ -63,10 +63,24 @@ def test_ratings_over_time_counts_and_colours():
     assert "1 inspection of other unit types (national) not shown." in alt
     assert "1 inspection without a publication date not shown." in alt
     assert "14 of 16 inspections shown" in figure_meta(fig)["subtitle"]
-    assert figure_meta(fig)["title"].startswith("Requires improvement was the most common rating")
+    # eras are described apart, never pooled
+    assert figure_meta(fig)["title"].startswith("PDUs since 2021: Requires improvement most common")
+    assert "CRCs and NPS divisions before" in figure_meta(fig)["title"]
     # The figure legend lists the ratings best first in their colours.
     legend = fig.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == list(reversed(RATINGS))
+
+
+def test_ratings_over_time_places_undated_inspections_by_year_hatched():
+    df = S.inspections().assign(year=lambda d: d["publication_date"].dt.year.astype("Int64"))
+    undated = df["publication_date"].isna() & (df["unit_type"] == "PDU")
+    df.loc[undated, "year"] = 2023
+    fig = F.ratings_over_time(df)
+    alt = get_alt_text(fig)
+    assert "without a publication date placed by the year" in alt
+    assert "without a publication date not shown" not in alt
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch() and p.get_height() > 0]
+    assert len(hatched) == int(undated.sum())
 
 
 def test_ratings_over_time_by_quarter_counts_year_only_dates():

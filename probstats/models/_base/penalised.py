@@ -34,6 +34,7 @@ rows, in the log-likelihood, the information and the penalty alike.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,17 +148,18 @@ def penalty_derivs(G: np.ndarray, T: np.ndarray, dT: np.ndarray, d2T: np.ndarray
     return half_logdet, grad, 0.5 * (hess1 - hess2), info, info_inv
 
 
-class JeffreysProblem:
+class JeffreysProblem(ABC):
     """Common Newton solver for a penalised log-likelihood ``pl = l + 1/2 log det I``."""
 
     n_params: int
 
-    def derivatives(self, theta: np.ndarray, hessian: bool = True):  # pragma: no cover
+    @abstractmethod
+    def derivatives(self, theta: np.ndarray, hessian: bool = True):
         """``(pl, gradient, Hessian, loglik, information)`` or ``None`` off the domain."""
-        raise NotImplementedError
 
-    def start(self) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def start(self) -> np.ndarray:
+        """Starting values of the Newton iteration."""
 
     def shift_block(self, j: int) -> np.ndarray | None:
         """Parameters to move along with parameter ``j`` in a profile start, if any."""

@@ -67,6 +67,7 @@ from probstats.models.binomial.likelihood import (
     fit_glmm,
     rho_start,
 )
+from probstats.models.binomial.penalised import firth_binomial
 from probstats.models.binomial.results import BinomialResult
 from probstats.models.separation import SeparationReport, check_binomial, not_separated
 
@@ -162,7 +163,11 @@ def fit_binomial(
     warn
         Emit warnings (dropped rows, few clusters, separation).
     estimator
-        ``"ml"`` (maximum likelihood).
+        ``"ml"`` (maximum likelihood) or ``"firth"``: Firth's bias-reduced logit (the
+        Jeffreys-prior penalised likelihood, brglm2's ``AS_mean``/``MPL_Jeffreys``),
+        finite under complete and quasi-complete separation, with penalised-likelihood
+        profile intervals (``tidy(conf_method="profile")``); binomial family without a
+        region effect only.
 
     Returns
     -------
@@ -188,7 +193,12 @@ def fit_binomial(
     11
     """
     check_literal(family, Family, "family")
-    check_literal(estimator, ("ml",), "estimator")
+    check_literal(estimator, Estimator, "estimator")
+    if estimator == "firth" and (family == "betabinomial" or region_effect != "none"):
+        raise ModelSpecificationError(
+            "estimator='firth' is the bias-reduced binomial logit: use family='binomial' "
+            "with region_effect='none' (its standard errors are model-based)"
+        )
     check_literal(region_effect, RegionEffect, "region_effect")
     check_literal(outcome_scale, OutcomeScale, "outcome_scale")
     if region_effect == "random" and family == "quasibinomial":
@@ -339,6 +349,23 @@ def _glm(k, n, X, terms, family, region_effect, groups, G, lean) -> _Fitted:
     return _Fitted(params, cov, llf, df_inf, dispersion, converged, sm_result=sm_res)
 
 
+def _firth(k, n, X, terms) -> tuple[_Fitted, object]:
+    """Firth's bias-reduced logit: estimates, inverse expected information, log-likelihood."""
+    fit = firth_binomial(k, n, X)
+    params = pd.Series(fit.params, index=terms)
+    return (
+        _Fitted(
+            params,
+            pd.DataFrame(fit.cov, index=terms, columns=terms),
+            fit.loglik,
+            None,
+            _pearson_dispersion(k, n, X, fit.params),
+            fit.converged,
+        ),
+        fit,
+    )
+
+
 def _pearson_dispersion(k, n, X, beta) -> float:
     mu = special.expit(X @ beta)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -466,8 +493,14 @@ def _fit_frame(
     groups, G, uniq = _groups(kept, region_effect, region, predictors, warn, notes)
     sep = _separation(k, n, Xdf, levels, kept, warn, notes, lean)
     glm_region = "none" if region_effect == "random" else region_effect
-    fitted = _glm(k, n, X, terms, family, glm_region, groups, G, lean)
-    if family == "betabinomial" and region_effect != "random":
+    penalised = None
+    if estimator == "firth":
+        fitted, penalised = _firth(k, n, X, terms)
+    else:
+        fitted = _glm(k, n, X, terms, family, glm_region, groups, G, lean)
+    if estimator == "firth":
+        pass
+    elif family == "betabinomial" and region_effect != "random":
         fitted = _betabinomial(k, n, X, terms, fitted, region_effect, groups, G, lean, notes)
     elif region_effect == "random":
         fitted = _random_intercept(
@@ -500,6 +533,7 @@ def _fit_frame(
         separation=sep,
         estimator=estimator,
         fit_converged=fitted.converged,
+        penalised=penalised,
         _spec=spec,
         _refit=_fit_frame,
         _null_llf=None if predictors else fitted.llf,

@@ -77,6 +77,8 @@ class BinomialResult:
     separation: SeparationReport = field(default_factory=SeparationReport)
     estimator: str = "ml"
     fit_converged: bool = True
+    #: The penalised fit (``estimator="firth"``), for its profile intervals.
+    penalised: object | None = field(default=None, repr=False)
     _spec: dict = field(default_factory=dict, repr=False)
     _refit: Callable | None = field(default=None, repr=False)
     _null_llf: float | None = field(default=None, repr=False)
@@ -109,11 +111,9 @@ class BinomialResult:
     @property
     def estimable(self) -> bool:
         """Finite estimates exist and were found: converged, not separated, finite SEs."""
-        return (
-            self.converged
-            and not self.separation.separated
-            and bool(np.all(np.isfinite(self.bse[self.coef_names].to_numpy())))
-        )
+        exists = self.estimator != "ml" or not self.separation.separated
+        finite = bool(np.all(np.isfinite(self.bse[self.coef_names].to_numpy())))
+        return self.converged and exists and finite
 
     # -- prediction
     def linear_predictor(
@@ -141,7 +141,7 @@ class BinomialResult:
     # -- tidy interface
     def _flags(self) -> pd.Series:
         flags = pd.Series("", index=self.coef_names, dtype=object)
-        if self.separation.separated:
+        if self.separation.separated and self.estimator == "ml":
             for t in self.separation.directions:
                 if t in flags.index:
                     flags[t] = "separated: estimate infinite"
@@ -212,7 +212,16 @@ class BinomialResult:
         return out
 
     def profile_conf_int(self, conf_level: float | None = None) -> pd.DataFrame:
-        """Profile-likelihood intervals (bias-reduced fits; see ``estimator="firth"``)."""
+        """Penalised-likelihood profile intervals of a bias-reduced (Firth) fit."""
+        if self.penalised is not None:
+            from probstats.models._base.penalised import penalised_profile_interval
+
+            level = self.conf_level if conf_level is None else conf_level
+            rows = [
+                penalised_profile_interval(self.penalised, j, level=level)
+                for j in range(len(self.coef_names))
+            ]
+            return pd.DataFrame(rows, index=self.coef_names, columns=["conf_low", "conf_high"])
         raise ModelSpecificationError(
             "profile-likelihood intervals are available for estimator='firth' fits; this is "
             f"a {self.family} fit with region_effect={self.region_effect!r}"

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +65,7 @@ from probstats.models._base import (
     outcome_categorical,
 )
 from probstats.models.ordinal.likelihood import CumulativeLink
+from probstats.models.ordinal.penalised import CumulativeJeffreys
 from probstats.models.ordinal.polr import PolrModel, PolrResults
 from probstats.models.ordinal.results import OrdinalResult
 from probstats.models.separation import (
@@ -167,7 +168,8 @@ def fit_ordinal_arrays(
     max_iter
         Newton iterations.
     estimator
-        ``"ml"``.
+        ``"ml"`` or ``"firth"`` (bias-reduced: finite under separation, so
+        ``on_separation`` does not apply).
 
     Examples
     --------
@@ -179,7 +181,7 @@ def fit_ordinal_arrays(
     >>> fit_ordinal_arrays(y, X, 4).shape
     (5,)
     """
-    check_literal(estimator, ("ml",), "estimator")
+    check_literal(estimator, Estimator, "estimator")
     y = np.asarray(y, dtype=np.intp)
     X = np.asarray(X, dtype=float)
     if X.ndim == 1:
@@ -192,10 +194,27 @@ def fit_ordinal_arrays(
                 f"outcome categor(ies) with codes {np.flatnonzero(~present).tolist()} have "
                 "no observations"
             )
-        return _fit_collapsed(y, X, n_levels, present, link, start, on_separation, max_iter)
+        return _fit_collapsed(
+            y, X, n_levels, present, link, start, on_separation, max_iter, estimator
+        )
     lik = CumulativeLink(y, X, n_levels, link)
     theta0 = lik.start() if start is None else np.array(start, dtype=float)
-    return lean_newton(lik, theta0, link, on_separation, max_iter)
+    return _lean(lik, theta0, link, on_separation, max_iter, estimator)
+
+
+def _lean(lik, theta0, link, on_separation, max_iter, estimator) -> np.ndarray:
+    if estimator == "ml":
+        return lean_newton(lik, theta0, link, on_separation, max_iter)
+    prob = CumulativeJeffreys(lik.y, lik.X, lik.n_levels, link)
+    try:
+        fit = prob.fit(theta0, max_iter=max_iter)
+    except ZeroProbabilityError:  # the warm start is outside this sample's support
+        fit = prob.fit(None, max_iter=max_iter)
+    if not fit.converged:
+        if on_separation == "nan":
+            return np.full(fit.params.shape, np.nan)
+        raise OrdinalSeparationError("the penalised fit did not converge in this sample")
+    return fit.params
 
 
 def lean_newton(
@@ -220,7 +239,9 @@ def lean_newton(
     return sol.params
 
 
-def _fit_collapsed(y, X, K, present, link, start, on_separation, max_iter) -> np.ndarray:
+def _fit_collapsed(
+    y, X, K, present, link, start, on_separation, max_iter, estimator="ml"
+) -> np.ndarray:
     p = X.shape[1]
     keep = np.flatnonzero(present)
     recode = np.full(K, -1)
@@ -231,7 +252,7 @@ def _fit_collapsed(y, X, K, present, link, start, on_separation, max_iter) -> np
     theta0 = lik.start()
     if start is not None:
         theta0[:p] = np.asarray(start, dtype=float)[:p]
-    sub = lean_newton(lik, theta0, link, on_separation, max_iter)
+    sub = _lean(lik, theta0, link, on_separation, max_iter, estimator)
     out = np.full(p + K - 1, np.nan)
     out[:p] = sub[:p]
     # cut k separates categories <= k from > k; it survives when both sides are present
@@ -240,74 +261,6 @@ def _fit_collapsed(y, X, K, present, link, start, on_separation, max_iter) -> np
         if present[k] and present[k + 1]:
             out[p + k] = sub[p + recode[k]]
     return out
-
-
-def refit_function(
-    res: OrdinalResult, terms, empty_categories, on_separation
-) -> Callable[[pd.DataFrame], pd.Series]:
-    """The lean refit behind :meth:`OrdinalResult.refit_fn`."""
-    check_literal(empty_categories, EmptyCategories, "empty_categories")
-    check_literal(on_separation, OnSeparation, "on_separation")
-    names = list(res.params.index)
-    if terms == "all":
-        keep = names
-    elif terms == "coefficients":
-        keep = res.coef_names
-    else:
-        keep = list(terms)
-    start = res.params.to_numpy().copy()
-    K = len(res.categories)
-    dtype = pd.CategoricalDtype(res.categories, ordered=True)
-    outcome, link, estimator = res.outcome, res.link, res.estimator
-    levels = {k: list(v) for k, v in res.levels.items()}
-    coef_names, predictors = res.coef_names, list(res.predictors)
-    numeric_only = not levels
-
-    def fit_fn(data: pd.DataFrame) -> pd.Series:
-        ycat = data[outcome]
-        if not (isinstance(ycat.dtype, pd.CategoricalDtype) and ycat.dtype == dtype):
-            ycat = outcome_categorical(ycat, outcome).astype(dtype)
-        y = ycat.cat.codes.to_numpy()
-        if numeric_only:
-            X = data[predictors].to_numpy(dtype=float)
-        else:
-            X = design_matrix(data, predictors, levels)[0][coef_names].to_numpy(dtype=float)
-        if (y < 0).any() or np.isnan(X).any():
-            raise ModelSpecificationError("missing values in a refit sample")
-        par = fit_ordinal_arrays(
-            y,
-            X,
-            K,
-            link=link,
-            start=start,
-            empty_categories=empty_categories,
-            on_separation=on_separation,
-            estimator=estimator,
-        )
-        return pd.Series(par, index=names)[keep]
-
-    return fit_fn
-
-
-def refit_positions(res: OrdinalResult, rows, on_separation, empty_categories) -> np.ndarray:
-    """The refit behind :meth:`OrdinalResult.refit_rows` (warm-started, by row position)."""
-    rows = np.asarray(rows)
-    lik = res._lik
-    y = lik.y[rows]
-    K = lik.n_levels
-    start = res._theta
-    if res.estimator != "ml" or np.bincount(y, minlength=K).min() == 0:
-        return fit_ordinal_arrays(
-            y,
-            lik.X[rows],
-            K,
-            link=res.link,
-            start=start,
-            empty_categories=empty_categories,
-            on_separation=on_separation,
-            estimator=res.estimator,
-        )
-    return lean_newton(lik.take(rows), start, res.link, on_separation, 50)
 
 
 # --------------------------------------------------------------------------- fitting
@@ -427,6 +380,7 @@ def fit_ordinal(
     warn: bool = True,
     max_iter: int = 100,
     estimator: Estimator = "ml",
+    weights: str | Sequence[float] | None = None,
 ) -> OrdinalResult:
     """Fit a proportional-odds model of an ordered outcome (e.g. the overall rating).
 
@@ -457,7 +411,15 @@ def fit_ordinal(
     max_iter
         Newton iterations.
     estimator
-        ``"ml"`` (maximum likelihood).
+        ``"ml"`` (maximum likelihood, as ``MASS::polr``) or ``"firth"``: the
+        bias-reduced estimate maximising the Jeffreys-prior penalised likelihood
+        ``l + 1/2 log det I`` (Kosmidis 2014). Prefer ``"firth"`` with few units or
+        under separation, where the maximum-likelihood estimate is biased away from
+        zero or does not exist; its intervals are penalised-likelihood profile ones
+        (``tidy(conf_method="profile")``). With many units the two agree.
+    weights
+        Frequency (case) weights: a column name or one value per row; a row of weight
+        ``w`` counts as ``w`` identical rows (as ``polr(weights=)`` and ``clm(weights=)``).
 
     Returns
     -------
@@ -488,28 +450,56 @@ def fit_ordinal(
     """
     check_literal(link, Link, "link")
     check_literal(empty_categories, EmptyCategories, "empty_categories")
-    check_literal(estimator, ("ml",), "estimator")
+    check_literal(estimator, Estimator, "estimator")
     predictors = list(predictors)
     if not predictors:
         raise ModelSpecificationError("give at least one predictor")
     if outcome in predictors:
         raise ModelSpecificationError(f"outcome {outcome!r} is also listed as a predictor")
     note = _Notes(warn)
-    prep = _prepare(data, outcome, predictors, empty_categories, note)
+    data, weight_col = _with_weights(data, weights, note)
+    prep = _prepare(data, outcome, [*predictors, *weight_col], empty_categories, note)
+    w = None
+    if weight_col:
+        w = prep.frame[weight_col[0]].to_numpy(dtype=float)
+        prep.frame = prep.frame.drop(columns=weight_col)
+        prep.X = prep.X.drop(columns=weight_col)
     _sparse_notes(prep, outcome, min_category_count, note)
     model = PolrModel(
         pd.Series(prep.y, index=prep.X.index, name=outcome),
         prep.X,
         categories=prep.categories,
         link=link,
+        weights=w,
     )
     sep = not_separated("unchecked")
     if check_separation:
         sep = check_ordinal(prep.y, prep.X, prep.categories, prep.levels, prep.frame)
-        if sep.separated:
+        if sep.separated and estimator == "ml":
             note(sep.message, SeparationWarning)
-    smres = model.fit(maxiter=max_iter)
-    if not smres.mle_retvals["converged"] and not sep.separated:
+        elif sep.separated:
+            note(
+                f"{sep.kind.capitalize()} separation by {', '.join(sep.terms)}: the "
+                "maximum-likelihood estimate does not exist; the bias-reduced (Firth) estimate "
+                "reported here is finite, but rests on the penalty as much as on the data "
+                "for those terms. Read it with its penalised profile interval.",
+                SeparationWarning,
+            )
+    penalised = None
+    if estimator == "ml":
+        smres = model.fit(maxiter=max_iter)
+    else:
+        problem = CumulativeJeffreys(prep.y, prep.X.to_numpy(float), len(prep.categories), link, w)
+        penalised = problem.fit(max_iter=max_iter)
+        smres = model.results(
+            penalised.params,
+            penalised.cov,
+            converged=penalised.converged,
+            n_iter=penalised.n_iter,
+            gradient=penalised.score,
+            optimizer="penalised Newton (Jeffreys prior)",
+        )
+    if not smres.mle_retvals["converged"] and not (sep.separated and estimator == "ml"):
         note(f"Newton's method did not converge in {max_iter} iterations", NonConvergenceWarning)
     return OrdinalResult(
         outcome,
@@ -524,7 +514,30 @@ def fit_ordinal(
         sep,
         note.messages,
         conf_level,
+        estimator,
+        w,
+        penalised=penalised,
     )
+
+
+def _with_weights(data: pd.DataFrame, weights, note) -> tuple[pd.DataFrame, list[str]]:
+    """Put frequency weights in a column so that complete cases keep them aligned."""
+    if weights is None:
+        return data, []
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise ModelSpecificationError(f"weights column {weights!r} not in data")
+        w = pd.to_numeric(data[weights], errors="coerce")
+    else:
+        w = pd.Series(np.asarray(weights, dtype=float), index=data.index)
+        if len(w) != len(data):
+            raise ModelSpecificationError("weights must have one value per row of data")
+    if (w < 0).any() or np.isinf(w).any():
+        raise ModelSpecificationError("weights must be finite and not negative")
+    zero = w == 0
+    if zero.any():
+        note(f"{int(zero.sum())} row(s) with weight 0 left out", DroppedRowsWarning)
+    return data.loc[~zero].assign(_weight=w[~zero]), ["_weight"]
 
 
 _FORMULA = re.compile(r"^\s*([^~]+?)\s*~\s*(.+?)\s*$")

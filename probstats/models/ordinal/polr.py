@@ -46,10 +46,19 @@ class PolrModel(GenericLikelihoodModel):
         Labels of the ``K`` ordered categories.
     link
         ``"logit"`` or ``"probit"``.
+    weights
+        Optional frequency (case) weights.
     """
 
     def __init__(
-        self, endog, exog, *, categories: Sequence[object], link: Link = "logit", **kwds
+        self,
+        endog,
+        exog,
+        *,
+        categories: Sequence[object],
+        link: Link = "logit",
+        weights: np.ndarray | None = None,
+        **kwds,
     ) -> None:
         self.link = link
         self.labels = list(categories)
@@ -59,14 +68,16 @@ class PolrModel(GenericLikelihoodModel):
         self.k_extra = self.k_levels - 1
         self.k_constant = 0
         self.df_model = float(self.k_vars)
-        self.nobs = len(self.endog)
-        self.df_resid = float(self.nobs - self.k_vars - self.k_extra)
         self._lik = CumulativeLink(
             np.asarray(self.endog, dtype=np.intp),
             np.asarray(self.exog, dtype=float),
             self.k_levels,
             link,
+            weights=weights,
         )
+        # frequency weights count as repeated rows (as polr and clm count them)
+        self.nobs = float(self._lik.w.sum()) if weights is not None else len(self.endog)
+        self.df_resid = float(self.nobs - self.k_vars - self.k_extra)
 
     @property
     def start_params(self) -> np.ndarray:
@@ -123,20 +134,34 @@ class PolrModel(GenericLikelihoodModel):
             raise ModelSpecificationError("PolrModel.fit supports method='newton' only")
         start = self.start_params if start_params is None else np.asarray(start_params, float)
         sol = self._lik.newton(start, tol=tol, max_iter=maxiter)
-        cov = safe_inverse(-sol.hessian)
-        mlefit = LikelihoodModelResults(self, sol.params, normalized_cov_params=cov, scale=1.0)
+        return self.results(
+            sol.params,
+            safe_inverse(-sol.hessian),
+            converged=sol.converged,
+            n_iter=sol.n_iter,
+            gradient=sol.gradient,
+            optimizer="newton",
+        )
+
+    def results(
+        self,
+        params: np.ndarray,
+        cov: np.ndarray,
+        *,
+        converged: bool,
+        n_iter: int,
+        gradient: np.ndarray,
+        optimizer: str,
+    ):
+        """Wrap estimates found elsewhere (e.g. a penalised fit) as statsmodels results."""
+        mlefit = LikelihoodModelResults(self, params, normalized_cov_params=cov, scale=1.0)
         mlefit.mle_retvals = {
-            "converged": sol.converged,
-            "iterations": sol.n_iter,
-            "fopt": -sol.loglik,
-            "gopt": sol.gradient,
+            "converged": converged,
+            "iterations": n_iter,
+            "fopt": -self.loglike(params),
+            "gopt": gradient,
         }
-        mlefit.mle_settings = {
-            "optimizer": "newton",
-            "start_params": start,
-            "tol": tol,
-            "maxiter": maxiter,
-        }
+        mlefit.mle_settings = {"optimizer": optimizer}
         res = PolrResults(self, mlefit)
         res.hasconst = 0
         return PolrResultsWrapper(res)
@@ -148,8 +173,11 @@ class PolrResults(GenericLikelihoodModelResults):
     @property
     def llnull(self) -> float:
         """Log-likelihood of the model with cut-points only (closed form)."""
+        lik = self.model._lik
         counts = np.bincount(
-            np.asarray(self.model.endog, dtype=np.intp), minlength=self.model.k_levels
+            np.asarray(self.model.endog, dtype=np.intp),
+            weights=lik.w if lik.weighted else None,
+            minlength=self.model.k_levels,
         )
         counts = counts[counts > 0]
         return float(np.sum(counts * np.log(counts / counts.sum())))

@@ -78,6 +78,8 @@ class OrdinalResult:
     estimator: str = "ml"
     weights: np.ndarray | None = None
     _profile_cache: dict = field(default_factory=dict, repr=False)
+    #: The penalised fit (``estimator="firth"``), for its profile intervals.
+    penalised: object | None = field(default=None, repr=False)
 
     #: Reference distribution is normal.
     df_inference = None
@@ -152,11 +154,8 @@ class OrdinalResult:
     @property
     def estimable(self) -> bool:
         """Finite estimates exist and were found: converged, not separated, finite SEs."""
-        return (
-            self.converged
-            and not self.separation.separated
-            and bool(np.all(np.isfinite(self.bse.to_numpy())))
-        )
+        exists = self.estimator != "ml" or not self.separation.separated
+        return self.converged and exists and bool(np.all(np.isfinite(self.bse.to_numpy())))
 
     @property
     def aic(self) -> float:
@@ -205,6 +204,8 @@ class OrdinalResult:
         unknown = [t for t in terms if t not in names]
         if unknown:
             raise ModelSpecificationError(f"unknown term(s) {unknown}; terms are {names}")
+        if self.penalised is not None:
+            return self._penalised_profile(level, terms, names)
         z = float(np.sqrt(stats.chi2.ppf(level, 1)))
         lik = self._objective()
         llmax = self._loglik_sup()
@@ -221,6 +222,21 @@ class OrdinalResult:
                 self._profile_cache[key] = tuple(
                     profile_limit(lik, self._theta, llmax, j, z, d, float(bse[j]), unbounded)
                     for d in (-1, +1)
+                )
+            rows.append(self._profile_cache[key])
+        return pd.DataFrame(rows, index=terms, columns=["conf_low", "conf_high"])
+
+    def _penalised_profile(self, level, terms, names) -> pd.DataFrame:
+        """Penalised-likelihood profile limits of a bias-reduced fit."""
+        from probstats.models._base.penalised import penalised_profile_interval
+
+        rows = []
+        for t in terms:
+            key = (t, round(level, 12))
+            if key not in self._profile_cache:
+                j = names.index(t)
+                self._profile_cache[key] = penalised_profile_interval(
+                    self.penalised, j, level=level
                 )
             rows.append(self._profile_cache[key])
         return pd.DataFrame(rows, index=terms, columns=["conf_low", "conf_high"])
@@ -246,7 +262,7 @@ class OrdinalResult:
     def _flags(self) -> pd.Series:
         """Per parameter: why its estimate is not a number to report ("" if it is one)."""
         flags = pd.Series("", index=self.params.index, dtype=object)
-        if self.separation.separated:
+        if self.separation.separated and self.estimator == "ml":
             for t in self.separation.directions:
                 if t in flags.index:
                     flags[t] = "separated: estimate infinite"
@@ -548,7 +564,7 @@ class OrdinalResult:
         >>> bool(np.allclose(fn(res.data), res.params, atol=1e-8))
         True
         """
-        from probstats.models.ordinal.model import refit_function
+        from probstats.models.ordinal.refit import refit_function
 
         return refit_function(self, terms, empty_categories, on_separation)
 
@@ -563,7 +579,7 @@ class OrdinalResult:
 
         Returns the parameter vector; warm-started at the full-data estimates.
         """
-        from probstats.models.ordinal.model import refit_positions
+        from probstats.models.ordinal.refit import refit_positions
 
         return refit_positions(self, rows, on_separation, empty_categories)
 

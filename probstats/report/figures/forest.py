@@ -42,7 +42,7 @@ def _side_text(rows: pd.DataFrame) -> str:
         elif r["status"] == "no finite estimate (separated)":
             parts.append("ML: separated, no finite estimate")
     if not parts:
-        reasons = rows.loc[rows["status"] == "not estimable", "can_say"].dropna()
+        reasons = rows.loc[rows["status"] == "not estimable"].get("can_say", pd.Series()).dropna()
         if len(reasons):
             parts.append(str(reasons.iloc[0]).split(":")[0])
     return "\n".join(textwrap.fill(p, 34) for p in dict.fromkeys(parts))

@@ -223,6 +223,8 @@ def _stacked_bars(ax, sub: pd.DataFrame, positions: np.ndarray, width: float) ->
     bottom = np.zeros(len(positions))
     for placed in (False, True):
         part = sub[sub["placed_by_year"] == placed]
+        if placed and part.empty:
+            break
         table = pd.crosstab(part["pos"].round(4), part["rating"], dropna=False).reindex(
             index=positions, columns=list(RATINGS), fill_value=0
         )

@@ -216,30 +216,6 @@ PANEL_MEASURES: dict[str, tuple[str, bool, tuple[str, ...], str]] = {
     ),
 }
 
-#: Harmonised staffing measures, one column per inspection in the features view (the
-#: analysis's four dimensions): name -> (dimension, unit, axis label).
-HARMONISED_MEASURES: dict[str, tuple[str, str, str]] = {
-    "shortfall_po_pct": ("shortfall", "%", "PO shortfall (% of target PO posts vacant)"),
-    "shortfall_all_pct": (
-        "shortfall",
-        "%",
-        "All-staff shortfall (% of target posts vacant; a proxy)",
-    ),
-    "mix_po_share_pct": ("mix", "%", "PO share of practitioners (% of PO + PSO in post)"),
-    "mix_po_pso_ratio": ("mix", "ratio", "POs in post per PSO in post"),
-    "workload_caseload_po": ("workload", "cases", "Average PO caseload (cases)"),
-    "workload_caseload_practitioner": (
-        "workload",
-        "cases",
-        "Average practitioner caseload, PO and PSO together (cases)",
-    ),
-    "sickness_days_per_fte": (
-        "sickness",
-        "days",
-        "Working days lost to sickness per FTE (12 months)",
-    ),
-}
-
 #: Label carried by every row the probstats simulator writes (provenance, notes), so
 #: synthetic figures can never pass for real ones.
 SYNTHETIC_LABEL = "SYNTHETIC — simulated by probstats, not real data"

@@ -39,8 +39,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from probstats.dataset.harmonise import MEASURES
 from probstats.dataset.panel import check_staffing_panel, default_units, read_staffing_panel
-from probstats.dataset.vocab import HARMONISED_MEASURES, SYNTHETIC_LABEL
+from probstats.dataset.vocab import SYNTHETIC_LABEL
 from probstats.errors import FallbackDateWarning, InvalidArgumentError, StaffingMatchWarning
 from probstats.official.join import asof_join
 from probstats.official.measures import (
@@ -62,8 +63,8 @@ __all__ = [
     "with_staffing_features",
 ]
 
-#: The harmonised measures, in the order of their columns.
-HARMONISED: tuple[str, ...] = tuple(HARMONISED_MEASURES)
+#: The harmonised measures (:data:`probstats.dataset.harmonise.MEASURES`), in order.
+HARMONISED: tuple[str, ...] = tuple(m.name for m in MEASURES)
 
 #: A figure may be at most this many days older than the date it is attached for.
 DEFAULT_MAX_LAG_DAYS = 92

@@ -12,7 +12,6 @@ from matplotlib.patches import Patch
 from probstats.dataset.clean import FEATURE_ID_COLUMNS
 from probstats.dataset.harmonise import MEASURES as HARMONISED
 from probstats.dataset.ratings import RATING_DTYPE, to_rating
-from probstats.dataset.vocab import HARMONISED_MEASURES
 from probstats.errors import FigureInputError
 from probstats.report.style import (
     RATING_COLOURS,
@@ -111,11 +110,12 @@ def measure_label(column: str) -> str:
     'Sickness days per person, all staff'
     >>> measure_label("case_implementation_delivery_keep_safe_pct")
     'Implementation and delivery: keeping people safe (% of cases sufficient)'
-    >>> measure_label("sickness_days_per_fte")
-    'Working days lost to sickness per FTE (12 months)'
+    >>> measure_label("shortfall_po_pct")
+    'PO shortfall (vacancy, %)'
     """
-    if column in HARMONISED_MEASURES:  # the four dimensions' measures, labelled in the vocabulary
-        return HARMONISED_MEASURES[column][2]
+    for measure in HARMONISED:  # the four dimensions' measures carry their own labels
+        if column == measure.name:
+            return measure.label
     if column == "po_pso_fill_ratio":
         return "PO fill rate / PSO fill rate"
     harmonised = {m.name: m.label for m in HARMONISED}

@@ -326,9 +326,7 @@ def test_source_line_names_the_provenance_and_never_the_dataset_for_private_data
 
 
 def test_with_staffing_features_replaces_the_harmonised_columns():
-    feats = pd.DataFrame(
-        {"inspection_id": ["a", "b"], "shortfall_po_pct": [5.0, 6.0], "x": [1, 2]}
-    )
+    feats = pd.DataFrame({"inspection_id": ["a", "b"], "shortfall_po_pct": [5.0, 6.0], "x": [1, 2]})
     staff = pd.DataFrame({"inspection_id": ["a"], "shortfall_po_pct": [30.0]})
     staff.attrs["staffing_source"] = "Source: mine."
     out = with_staffing_features(feats, staff)

@@ -98,10 +98,11 @@ def _refuse_committed_outputs(processed_dir: Path, figures_dir: Path | None) -> 
     if root is not None:
         committed.append((root / "figures").resolve())
     for folder in (processed_dir, figures_dir):
-        if folder is not None and Path(folder).resolve() in committed:
+        folder = None if folder is None else Path(folder).resolve()
+        if folder is not None and any(c == folder or c in folder.parents for c in committed):
             raise UnsafeOutputError(
                 f"a build with --staffing writes to folders you name (--out, --figures); "
-                f"refusing to overwrite the committed outputs in {Path(folder).resolve()}"
+                f"refusing to write into the committed outputs ({folder})"
             )
 
 

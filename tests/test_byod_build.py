@@ -130,8 +130,14 @@ def test_staffing_outputs_never_overwrite_the_committed_ones(synthetic, capsys):
     _, paths, _, _ = synthetic
     assert main(["build", "--raw", str(paths.raw), "--staffing", str(paths.panel)]) == 2
     assert "--staffing needs --out" in capsys.readouterr().err
+    for out in (data_dir("processed"), data_dir("processed") / "mine"):
+        with pytest.raises(UnsafeOutputError, match="committed outputs"):
+            build(paths.raw, out, staffing=paths.panel)
     with pytest.raises(UnsafeOutputError, match="committed outputs"):
-        build(paths.raw, data_dir("processed"), staffing=paths.panel)
+        build(
+            paths.raw, data_dir("processed").parent / "x", figures_dir=FIGURES, staffing=paths.panel
+        )
+    assert not (data_dir("processed").parent / "x").exists()
 
 
 # --------------------------------------------------------------------------- real data

@@ -82,9 +82,16 @@ def test_template_validates_and_is_marked_as_an_example():
 def test_validate_recognises_a_panel_whatever_the_file_is_called(tmp_path, name):
     path = _write(tmp_path, name, _panel([("Northvale", "2024-09", "fte_in_post", "PO", 30)]))
     assert detect_table(path) == "staffing_panel"
-    units = _write(tmp_path, "units.csv", UNITS)
-    with pytest.raises(DataValidationError):  # units.csv lacks columns of the raw table
-        validate_file(path, units=units)
+    raw_units = UNITS.assign(
+        region=["North East", "Wales", "Wales"],
+        source_url="https://example.org/units",
+        source_type="primary",
+        notes="",
+    )[["unit_id", "unit_type", "name", "region", "aliases", "source_url", "source_type", "notes"]]
+    _write(tmp_path, "units.csv", raw_units)
+    summary = validate_file(path, units=tmp_path)  # a folder holding units.csv, or the file
+    assert summary == f"staffing panel {name} (1 rows, 1 units, 1 measures, private)"
+    assert validate_file(path, units=tmp_path / "units.csv") == summary
 
 
 def test_a_month_means_its_last_day_and_names_resolve_through_aliases():

@@ -268,7 +268,8 @@ STAFFING_PANEL = (
         "period",
         "date",
         "Date the figure refers to: YYYY-MM means the month's last day (a stock as at month "
-        "end), YYYY-MM-DD that day; flows (sickness) cover the 12 months ending then",
+        "end), YYYY-MM-DD that day (a year alone is refused); flows (sickness) cover the 12 "
+        "months ending then",
         required=True,
     ),
     Column(

@@ -34,7 +34,6 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -43,7 +42,7 @@ from probstats.dataset.harmonise import MEASURES
 from probstats.dataset.panel import check_staffing_panel, default_units, read_staffing_panel
 from probstats.dataset.vocab import SYNTHETIC_LABEL
 from probstats.errors import FallbackDateWarning, InvalidArgumentError, StaffingMatchWarning
-from probstats.official.join import asof_join
+from probstats.official.join import _reference_dates, asof_join
 from probstats.official.measures import (
     po_pso_ratio,
     po_share_of_practitioners,
@@ -69,7 +68,6 @@ HARMONISED: tuple[str, ...] = tuple(m.name for m in MEASURES)
 #: A figure may be at most this many days older than the date it is attached for.
 DEFAULT_MAX_LAG_DAYS = 92
 
-Reference = Literal["fieldwork_start", "fieldwork_end", "publication_date"]
 
 _Wide = pd.DataFrame
 _Recipe = tuple[str, Callable[[_Wide], pd.Series]]
@@ -302,15 +300,9 @@ def _checked_panel(panel: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFr
 
 
 def _reference(inspections, at, fallback, lag_months):
-    ref = inspections[at].astype("datetime64[ns]")
-    used = pd.Series(at, index=inspections.index, dtype="string")
-    n_fallback = 0
-    if fallback is not None:
-        fb = inspections[fallback].astype("datetime64[ns]")
-        take = ref.isna() & fb.notna()
-        n_fallback = int(take.sum())
-        ref, used = ref.where(~take, fb), used.where(~take, fallback)
-    used = used.where(ref.notna(), pd.NA)
+    """Reference dates (``at``, else each ``fallback`` column in turn), which column gave
+    each, how many fell back, and the target date ``lag_months`` earlier."""
+    ref, used, n_fallback = _reference_dates(inspections, at, fallback)
     target = ref - pd.DateOffset(months=lag_months) if lag_months else ref
     return ref, target, used, n_fallback
 
@@ -321,8 +313,8 @@ def attach_staffing(
     panel: pd.DataFrame,
     *,
     units: pd.DataFrame | None = None,
-    at: Reference = "fieldwork_start",
-    fallback: Reference | None = "publication_date",
+    at: str = "fieldwork_start",
+    fallback: str | tuple[str, ...] | None = "publication_date",
     max_lag_days: int | None = DEFAULT_MAX_LAG_DAYS,
     lag_months: int = 0,
 ) -> pd.DataFrame:
@@ -347,7 +339,9 @@ def attach_staffing(
     units
         Canonical units for name resolution (default: the probstats dataset's).
     at, fallback
-        Reference date column, and the one used when it is missing (``None``: none).
+        Reference date column, and the column(s) used in turn when it is missing (a
+        name, a tuple of names, or ``None``); ``"year"`` is read as 1 July of the
+        inspection's year (flagged in ``staffing_date_used``).
     max_lag_days
         A figure may be at most this many days older than the date it is attached
         for (the reference date moved ``lag_months`` earlier); ``None``: no limit.
@@ -394,13 +388,10 @@ def attach_staffing(
     >>> print(out.attrs["staffing_report"].summary().splitlines()[1])
     shortfall_po_pct: 1 attached, lag 1-1 days (median 1)
     """
-    if at not in ("fieldwork_start", "fieldwork_end", "publication_date"):
-        raise InvalidArgumentError(
-            "at must be 'fieldwork_start', 'fieldwork_end' or 'publication_date'"
-        )
     if lag_months < 0:
         raise InvalidArgumentError("lag_months must be 0 or more (no look-ahead)")
-    needed = {"inspection_id", "unit_id", at} | ({fallback} if fallback else set())
+    chain = (fallback,) if isinstance(fallback, str) else tuple(fallback or ())
+    needed = {"inspection_id", "unit_id", at, *chain}
     missing = sorted(needed - set(inspections.columns))
     if missing:
         raise InvalidArgumentError(f"inspections lack column(s): {', '.join(missing)}")
@@ -480,7 +471,7 @@ def attach_staffing(
         )
     if n_fallback:
         warnings.warn(
-            f"{n_fallback} inspection(s) had no {at}; {fallback} was used instead "
+            f"{n_fallback} inspection(s) had no {at}; {' or '.join(chain)} was used instead "
             "(see column staffing_date_used)",
             FallbackDateWarning,
             stacklevel=2,

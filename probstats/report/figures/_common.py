@@ -110,12 +110,7 @@ def measure_label(column: str) -> str:
     'Sickness days per person, all staff'
     >>> measure_label("case_implementation_delivery_keep_safe_pct")
     'Implementation and delivery: keeping people safe (% of cases sufficient)'
-    >>> measure_label("shortfall_po_pct")
-    'PO shortfall (vacancy, %)'
     """
-    for measure in HARMONISED:  # the four dimensions' measures carry their own labels
-        if column == measure.name:
-            return measure.label
     if column == "po_pso_fill_ratio":
         return "PO fill rate / PSO fill rate"
     harmonised = {m.name: m.label for m in HARMONISED}

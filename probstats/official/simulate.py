@@ -23,8 +23,9 @@ The shape (monthly, from July 2021 to December 2025 by default):
 * about 3% of PDU-months are missing (the as-of join then reaches back a month).
 
 Inspections: every PDU is inspected once, about 40% twice (at least 18 months
-apart), with fieldwork from September 2021 to August 2025 and publication 2-4 months
-later. The overall rating follows a proportional-odds (cumulative logit) model,
+apart), with fieldwork from the panel's third month to four months before its end
+(September 2021 to August 2025 by default) and publication 2-4 months later. The
+overall rating follows a proportional-odds (cumulative logit) model,
 ``P(rating <= j) = logistic(theta_j - eta)`` with
 ``eta = sum_k beta_k * (x_k - centre_k)`` over the harmonised measures ``x_k`` as at
 the last month end on or before fieldwork (exactly what
@@ -274,9 +275,13 @@ def _panel_frame(units, months, columns, missing, rng) -> pd.DataFrame:
 
 
 def _visits(units, months, rng) -> pd.DataFrame:
-    first = pd.Timestamp("2021-09-01")
-    last = pd.Timestamp("2025-08-31")
+    """Fieldwork dates from the panel's third month to four months before its end (so a
+    figure precedes every fieldwork and every report is published within the panel)."""
+    first = (months[0] + 2).to_timestamp()
+    last = (months[-1] - 4).to_timestamp(how="end").normalize()
     span = (last - first).days
+    if span < 0:
+        raise InvalidArgumentError("the panel must cover at least seven months")
     rows = []
     for i, unit in enumerate(units.itertuples(index=False)):
         dates = [first + pd.Timedelta(days=int(rng.integers(0, span + 1)))]
@@ -353,10 +358,11 @@ def simulate_panel(
     >>> study = simulate_panel(n_pdus=24, seed=1)
     >>> study.panel["provenance"].unique().tolist()
     ['SYNTHETIC — simulated by probstats, not real data']
-    >>> round(study.log_odds_ratio("shortfall_po_pct", per=10), 4)
+    >>> study.inspections["notes"].unique().tolist()
+    ['SYNTHETIC — simulated by probstats, not real data']
+    >>> round(study.log_odds_ratio("shortfall_po_pct", per=10), 4)  # log(0.6)
     -0.5108
-    >>> sorted(study.inspections["overall_rating"].unique()) == sorted(
-    ...     set(study.inspections["overall_rating"]))
+    >>> bool(study.exposures["shortfall_po_pct"].notna().all())
     True
     """
     effects = dict(DEFAULT_EFFECTS if effects is None else effects)

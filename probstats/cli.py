@@ -36,11 +36,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not quiet:
             print(f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True)
 
+    out, figures = _build_folders(args)
+    if out is None:
+        print(
+            "probstats build: --staffing needs --out DIR: outputs made from your own data go "
+            "to a folder you name, never over the committed data/processed and figures/",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     result = build(
         Path(args.raw),
-        Path(args.out),
-        figures_dir=None if args.no_figures else Path(args.figures),
+        out,
+        figures_dir=None if args.no_figures else figures,
         progress=progress,
+        staffing=None if args.staffing is None else Path(args.staffing),
     )
     n = len(result.tables["inspections"])
     print(
@@ -50,12 +59,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _build_folders(args: argparse.Namespace) -> tuple[Path | None, Path]:
+    """``--out`` and ``--figures``: the committed folders by default; with ``--staffing``,
+    ``--out`` is required and figures default to ``<out>/figures``."""
+    if args.staffing is None:
+        out = Path(args.out) if args.out else data_dir("processed")
+        return out, Path(args.figures) if args.figures else _default_figures_dir()
+    if not args.out:
+        return None, Path()
+    return Path(args.out), Path(args.figures) if args.figures else Path(args.out) / "figures"
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from probstats.dataset.validate import validate_path
 
     checked = []
     for path in args.paths:
-        checked += validate_path(Path(path))
+        checked += validate_path(Path(path), units=None if args.units is None else Path(args.units))
     for line in checked:
         print(f"ok: {line}")
     return EXIT_OK
@@ -84,15 +104,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out",
-        default=str(data_dir("processed")),
-        help="processed data folder (default: %(default)s)",
+        default=None,
+        help=f"processed data folder (default: {data_dir('processed')}; required with --staffing)",
     )
     p.add_argument(
         "--figures",
-        default=str(_default_figures_dir()),
-        help="figures folder (default: %(default)s)",
+        default=None,
+        help=f"figures folder (default: {_default_figures_dir()}; with --staffing: OUT/figures)",
     )
     p.add_argument("--no-figures", action="store_true", help="rebuild the data only")
+    p.add_argument(
+        "--staffing",
+        metavar="PATH",
+        default=None,
+        help="your own staffing panel (see data/templates/staffing_panel_template.csv): "
+        "checked, attached to the inspections as at fieldwork, and used for every figure "
+        "and table; needs --out",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_build)
 
@@ -100,10 +128,19 @@ def make_parser() -> argparse.ArgumentParser:
         "validate",
         help="check raw or processed data files",
         description="Check CSV files (or whole folders) against the data dictionary. A raw "
-        "folder is checked as a whole (units, cross-references, previous ratings). Every "
-        "problem is listed with file, line and column; the exit status is 1 if any.",
+        "folder is checked as a whole (units, cross-references, previous ratings). A file "
+        "whose name is not a table's is recognised by its header (e.g. your own staffing "
+        "panel). Every problem is listed with file, line and column; the exit status is 1 "
+        "if any.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a CSV file or a folder of them")
+    p.add_argument(
+        "--units",
+        metavar="PATH",
+        default=None,
+        help="units.csv (or a raw folder holding it) to resolve a staffing panel's unit "
+        "names against (default: the probstats dataset's units)",
+    )
     p.set_defaults(func=_cmd_validate)
 
     try:

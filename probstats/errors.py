@@ -43,6 +43,7 @@ __all__ = [
     "SeparationWarning",
     "SmallSampleWarning",
     "SparseCategoryWarning",
+    "StaffingMatchWarning",
     "TableInputError",
     "DiagnosticFailedWarning",
     "UnknownRatingError",
@@ -151,6 +152,11 @@ class UnparsedCellWarning(ProbstatsWarning):
 
 class FallbackDateWarning(ProbstatsWarning):
     """Some inspections had no fieldwork date; publication date was used instead."""
+
+
+class StaffingMatchWarning(ProbstatsWarning):
+    """A staffing panel could not be fully linked: unit names that match no unit, or
+    inspections left without a figure (``attach_staffing``'s report lists them)."""
 
 
 class ExtractionError(ProbstatsError):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from probstats.dataset.build import build_tables, write_processed
+from probstats.dataset.io import write_csv
+from probstats.dataset.paths import data_dir, project_root
 from probstats.errors import UnsafeOutputError
 
 __all__ = ["BuildResult", "build"]
@@ -26,6 +28,8 @@ class BuildResult:
 
     tables: dict[str, pd.DataFrame]
     written: list[Path] = field(default_factory=list)
+    #: Per-inspection harmonised measures from ``--staffing`` (None without a panel).
+    staffing_features: pd.DataFrame | None = None
 
 
 def build(
@@ -34,6 +38,7 @@ def build(
     *,
     figures_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    staffing: Path | None = None,
 ) -> BuildResult:
     """Rebuild processed data (and, if ``figures_dir`` is given, figures and tables).
 
@@ -45,16 +50,71 @@ def build(
         Where to write figures and tables; ``None`` skips them.
     progress
         Called with a short message as each step finishes.
+    staffing
+        An analyst's staffing panel file (``probstats build --staffing``): checked and
+        attached to the inspections before anything is written (an invalid panel
+        raises and nothing is written); its harmonised measures go to
+        ``processed_dir/staffing_features.csv`` and to the publication, whose source
+        lines then name the panel's provenance. Outputs must then go to folders other
+        than the committed ``data/processed`` and ``figures``.
     """
     raw_dir, processed_dir = Path(raw_dir).resolve(), Path(processed_dir).resolve()
     if processed_dir == raw_dir or raw_dir in processed_dir.parents:
         raise UnsafeOutputError("refusing to write inside the raw data folder")
+    if staffing is not None:
+        _refuse_committed_outputs(processed_dir, figures_dir)
     progress(f"reading and checking {raw_dir}")
     tables = build_tables(raw_dir)
-    result = BuildResult(tables=tables)
+    staffing_features = _staffing_features(staffing, tables, progress)
+    result = BuildResult(tables=tables, staffing_features=staffing_features)
     result.written += write_processed(tables, processed_dir, progress)
+    if staffing_features is not None:
+        path = processed_dir / "staffing_features.csv"
+        write_csv(staffing_features, path)
+        result.written.append(path)
+        progress(f"wrote {path} ({len(staffing_features)} rows)")
     if figures_dir is not None:
         from probstats.report.publication import build_publication
 
-        result.written += build_publication(tables, Path(figures_dir), progress=progress)
+        result.written += build_publication(
+            tables,
+            Path(figures_dir),
+            progress=progress,
+            staffing_features=staffing_features,
+            staffing_source=None
+            if staffing_features is None
+            else staffing_features.attrs["staffing_source"],
+        )
     return result
+
+
+# --------------------------------------------------------------------------- --staffing
+
+
+def _refuse_committed_outputs(processed_dir: Path, figures_dir: Path | None) -> None:
+    """Outputs made from an analyst's panel never overwrite the committed real-data ones."""
+    committed = [data_dir("processed").resolve()]
+    root = project_root()
+    if root is not None:
+        committed.append((root / "figures").resolve())
+    for folder in (processed_dir, figures_dir):
+        folder = None if folder is None else Path(folder).resolve()
+        if folder is not None and any(c == folder or c in folder.parents for c in committed):
+            raise UnsafeOutputError(
+                f"a build with --staffing writes to folders you name (--out, --figures); "
+                f"refusing to write into the committed outputs ({folder})"
+            )
+
+
+def _staffing_features(
+    staffing: Path | None, tables: dict[str, pd.DataFrame], progress: Callable[[str], None]
+) -> pd.DataFrame | None:
+    if staffing is None:
+        return None
+    from probstats.official.panel import staffing_features_from_file
+
+    progress(f"reading and checking the staffing panel {staffing}")
+    features = staffing_features_from_file(Path(staffing), tables["inspections"], tables["units"])
+    for line in features.attrs["staffing_report"].summary().splitlines():
+        progress(f"staffing: {line}")
+    return features

@@ -19,7 +19,7 @@ import pandas as pd
 from probstats.dataset import vocab
 from probstats.dataset.dates import parse_partial_date
 from probstats.dataset.ratings import parse_rating
-from probstats.dataset.schema import KEYS, RAW_TABLES, Column
+from probstats.dataset.schema import KEYS, Column, table_columns
 from probstats.errors import DataValidationError, PartialDateError, Problem, UnknownRatingError
 
 _URL = re.compile(r"^https?://[^\s;]+$")
@@ -105,6 +105,10 @@ def _parse_cell(col: Column, text: str) -> tuple[object, str | None]:
         except PartialDateError as exc:
             return None, str(exc)
         return text, None
+    if col.kind == "bool":
+        if text.lower() not in ("true", "false"):
+            return None, "must be true or false"
+        return text.lower() == "true", None
     if col.kind == "year":
         if not re.fullmatch(r"(19|20)\d\d", text):
             return None, "year must be four digits, e.g. 2022"
@@ -154,7 +158,7 @@ def parse_rows(
     name: str,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse rows of text cells (with their line numbers) against the table's columns."""
-    columns = RAW_TABLES[table]
+    columns = table_columns(table)
     if not header:
         return pd.DataFrame(), problems
     expected = [c.name for c in columns]

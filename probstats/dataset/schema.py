@@ -34,6 +34,7 @@ Kind = Literal[
     "vocab",
     "urls",
     "year",
+    "bool",
 ]
 
 
@@ -71,6 +72,7 @@ class Column:
             "vocab": "code",
             "urls": "URL(s), ' ; ' separated",
             "year": "year (YYYY)",
+            "bool": "true or false",
         }[self.kind]
 
 
@@ -252,6 +254,55 @@ BULLETIN_2021_02 = (
     Column("notes", "text", "Reviewer's notes in our own words"),
 )
 
+# --------------------------------------------------------------------------- an analyst's own data
+
+STAFFING_PANEL = (
+    Column(
+        "unit",
+        "text",
+        "The unit: its name or an alias as in units.csv (any case, with or without 'PDU'), "
+        "or its unit_id",
+        required=True,
+    ),
+    Column(
+        "period",
+        "date",
+        "Date the figure refers to: YYYY-MM means the month's last day (a stock as at month "
+        "end), YYYY-MM-DD that day (a year alone is refused); flows (sickness) cover the 12 "
+        "months ending then",
+        required=True,
+    ),
+    Column(
+        "measure",
+        "vocab",
+        "What the figure measures (see the panel measure table); the grade goes in 'grade'",
+        required=True,
+        allowed=tuple(vocab.PANEL_MEASURES),
+    ),
+    Column("grade", "vocab", "Staff grade the figure is for", required=True, allowed=vocab.GRADES),
+    Column("value", "float", "The figure: a number >= 0, no '%' sign or commas", required=True),
+    Column(
+        "provenance",
+        "text",
+        "Where the figure comes from, in words or as a URL, e.g. 'internal extract, PDU "
+        "workforce report, 2024-10'",
+        required=True,
+    ),
+    Column(
+        "private",
+        "bool",
+        "true if the figure may not be published: figures then cite the provenance, "
+        "not the probstats dataset",
+        required=True,
+    ),
+    Column("notes", "text", "Anything a reader of the figure should know"),
+)
+
+#: Tables an analyst brings (not part of ``data/raw``), by table name: checked by
+#: ``probstats validate`` whatever the file is called, and read by ``probstats build
+#: --staffing``.
+INPUT_TABLES: dict[str, tuple[Column, ...]] = {"staffing_panel": STAFFING_PANEL}
+
 #: The linked tables of the inspections dataset, in reading order (units first: the
 #: others refer to them).
 LINKED_TABLES: tuple[str, ...] = (
@@ -291,7 +342,22 @@ KEYS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     "bulletin_2021_02": ("figure_id",),
+    # compared after resolving unit names to unit_id and periods to dates
+    "staffing_panel": ("unit", "period", "measure", "grade"),
 }
+
+
+def table_columns(table: str) -> tuple[Column, ...]:
+    """Columns of a raw table or of a table an analyst brings (:data:`INPUT_TABLES`).
+
+    Examples
+    --------
+    >>> from probstats.dataset.schema import table_columns
+    >>> [c.name for c in table_columns("staffing_panel")][:3]
+    ['unit', 'period', 'measure']
+    """
+    return RAW_TABLES[table] if table in RAW_TABLES else INPUT_TABLES[table]
+
 
 # --------------------------------------------------------------------------- processed tables
 
@@ -340,6 +406,17 @@ DERIVED_COLUMNS: dict[str, Column] = {
 }
 
 
+#: Kinds of the trail columns that go with an attached measure ``<name>``: how it was
+#: derived, the date of the figure used, the days from that date to the reference date.
+HARMONISED_SUFFIXES: dict[str, Kind] = {
+    "_from": "text",
+    "_as_at": "date",
+    "_lag_days": "integer",
+    "_date_used": "text",
+    "_reference_date": "date",
+}
+
+
 def processed_kind(name: str) -> Kind:
     """How a processed column is typed when written and read back.
 
@@ -362,8 +439,11 @@ def processed_kind(name: str) -> Kind:
                 if col.kind == "date" and name not in PROCESSED_DATES:
                     return "datestr"
                 return col.kind
-    if name.endswith("_from"):
-        return "text"  # the formula a harmonised measure was derived by
+    # trail columns of harmonised measures (``_from``: the formula a measure was derived
+    # by) and of figures attached from a dated source (see HARMONISED_SUFFIXES)
+    for suffix, kind in HARMONISED_SUFFIXES.items():
+        if name.endswith(suffix):
+            return kind
     return "float"
 
 
@@ -414,7 +494,38 @@ def data_dictionary_markdown(tables: dict[str, tuple[Column, ...]] | None = None
     out.append("### Staffing measures\n")
     out.extend(measures)
     out.append("")
+    if tables is RAW_TABLES:
+        out.extend(_input_tables_markdown())
     return "\n".join(out)
+
+
+def _input_tables_markdown() -> list[str]:
+    """The tables an analyst brings, and the panel's measures."""
+    out = []
+    for table, columns in INPUT_TABLES.items():
+        out.append(f"### `{table}` (your own data: any file name)\n")
+        out.append("| column | type | unit | required | meaning | allowed values |")
+        out.append("|---|---|---|---|---|---|")
+        for col in columns:
+            allowed = (
+                "see below"
+                if col.name == "measure"
+                else ", ".join(f"`{a}`" for a in col.allowed if a)
+            )
+            out.append(
+                f"| {col.name} | {col.type_name} | {col.unit} | "
+                f"{'yes' if col.required else ''} | {col.description} | {allowed} |"
+            )
+        out.append("")
+    out.append("### Staffing panel measures\n")
+    out.append("| measure | unit | may exceed 100 | grades | meaning |")
+    out.append("|---|---|---|---|---|")
+    for code, (unit, over, grades, meaning) in vocab.PANEL_MEASURES.items():
+        shown = "any" if grades == vocab.GRADES else ", ".join(f"`{g}`" for g in grades)
+        exceed = ("yes" if over else "no") if unit == "percent" else ""
+        out.append(f"| `{code}` | {unit} | {exceed} | {shown} | {meaning} |")
+    out.append("")
+    return out
 
 
 _BEGIN = "<!-- generated from probstats/dataset/schema.py"

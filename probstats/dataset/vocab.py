@@ -163,3 +163,59 @@ MARKERS: dict[str, str] = {
 
 #: How precisely a partial date is known.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")
+
+# --------------------------------------------------------------------------- an analyst's own panel
+
+#: Measures of the long staffing panel an analyst brings (``staffing_panel``):
+#: code -> (unit, may a percentage exceed 100?, grades allowed, meaning). Codes carry no
+#: grade: the ``grade`` column says whose figure it is, so "PO staff in post, FTE" is
+#: ``measure = fte_in_post, grade = PO``. Stocks refer to the period's date (a month means
+#: its last day); flows (sickness) to the 12 months ending then.
+PANEL_MEASURES: dict[str, tuple[str, bool, tuple[str, ...], str]] = {
+    "fte_in_post": ("FTE", True, GRADES, "Staff in post, full-time equivalent"),
+    "fte_target": ("FTE", True, GRADES, "Target (required) staffing, full-time equivalent"),
+    "headcount_in_post": ("people", True, GRADES, "Staff in post, headcount"),
+    "vacancies_fte": ("FTE", True, GRADES, "Vacant posts against target, FTE"),
+    "vacancy_rate": ("percent", False, GRADES, "Percentage of target posts vacant"),
+    "staffing_pct_target": (
+        "percent",
+        True,
+        GRADES,
+        "Staff in post as a percentage of target (over 100 means above target)",
+    ),
+    "caseload_average": (
+        "cases",
+        True,
+        ("PO", "PSO", "practitioner", "trainee"),
+        "Average cases per practitioner of the grade (practitioner: PO and PSO together)",
+    ),
+    "caseload_total": ("cases", True, ("all",), "People on probation supervised by the unit"),
+    "workload_wmt_pct": (
+        "percent",
+        True,
+        ("PO", "PSO", "practitioner"),
+        "Workload as a percentage of capacity by the workload measurement tool (WMT)",
+    ),
+    "sickness_days_lost": (
+        "days",
+        True,
+        GRADES,
+        "Working days lost to sickness over the 12 months ending at the period",
+    ),
+    "average_fte": (
+        "FTE",
+        True,
+        GRADES,
+        "Average staff in post (FTE) over the 12 months ending at the period",
+    ),
+    "sickness_days_per_fte": (
+        "days",
+        True,
+        GRADES,
+        "Working days lost to sickness per FTE over the 12 months ending at the period",
+    ),
+}
+
+#: Label carried by every row the probstats simulator writes (provenance, notes), so
+#: synthetic figures can never pass for real ones.
+SYNTHETIC_LABEL = "SYNTHETIC — simulated by probstats, not real data"

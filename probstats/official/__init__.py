@@ -4,7 +4,11 @@
 * ``readers``: spreadsheet tables of newer releases (ODS/XLSX, GSS markers);
 * ``join``: the as-of join of each inspection to its region's figure at or before
   fieldwork, never a later one;
-* ``measures``: derived measures with stated formulas.
+* ``measures``: derived measures with stated formulas;
+* ``panel``: an analyst's own staffing panel attached to the inspections as at
+  fieldwork (:func:`attach_staffing`), giving the harmonised measures;
+* ``simulate``: a labelled synthetic panel and inspections with known effects
+  (:func:`simulate_panel`).
 
 Official figures describe a whole region (or the nation); an inspection describes
 one unit at one time. Putting them side by side shows association at best.
@@ -29,6 +33,13 @@ from probstats.official.measures import (
     sickness_days_per_fte,
     staffing_pct_of_target,
 )
+from probstats.official.panel import (
+    HARMONISED,
+    StaffingReport,
+    attach_staffing,
+    harmonise_panel,
+    staffing_source_line,
+)
 from probstats.official.readers import (
     marker_meanings,
     parse_cell,
@@ -36,6 +47,7 @@ from probstats.official.readers import (
     read_official_table,
     table_to_official,
 )
+from probstats.official.simulate import SyntheticStudy, simulate_panel
 
 __all__ = [
     "COLUMNS",
@@ -62,4 +74,11 @@ __all__ = [
     "staffing_pct_of_target",
     "table_to_official",
     "validate_official",
+    "HARMONISED",
+    "StaffingReport",
+    "SyntheticStudy",
+    "attach_staffing",
+    "harmonise_panel",
+    "simulate_panel",
+    "staffing_source_line",
 ]

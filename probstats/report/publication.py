@@ -18,8 +18,15 @@ import pandas as pd
 from probstats.dataset.summaries import coverage_by_year
 from probstats.report import figures as figs
 from probstats.report import tables as tab
-from probstats.report.analysis import MAIN_PREDICTOR, exact_rank_test, main_fits
+from probstats.report.analysis import (
+    KEEP_SAFE,
+    MAIN_PREDICTOR,
+    exact_rank_test,
+    main_fits,
+    ordinal_rating_model,
+)
 from probstats.report.render import FigureRecord, save_figure, write_figure_index
+from probstats.report.style import DEFAULT_SOURCE
 
 #: Predicted probabilities are shown over this range of PO vacancy (percentage points).
 VACANCY_GRID = np.arange(0.0, 50.5, 2.5)
@@ -50,6 +57,8 @@ def build_publication(
     out_dir: Path,
     *,
     progress: Callable[[str], None] = lambda message: None,
+    staffing_features: pd.DataFrame | None = None,
+    staffing_source: str | None = None,
 ) -> list[Path]:
     """Write every figure, table and the figure index; return the paths written.
 
@@ -59,6 +68,13 @@ def build_publication(
         The processed tables, as returned by :func:`probstats.dataset.build.build_tables`.
     out_dir
         The figures folder; tables go to ``out_dir / "tables"``.
+    staffing_features
+        Per-inspection harmonised staffing measures from an analyst's panel
+        (``probstats build --staffing``; :func:`probstats.official.panel.attach_staffing`):
+        they replace the same-named columns of the features view.
+    staffing_source
+        Source line for every figure when a panel is used (its provenance; private
+        data is never credited to the probstats dataset).
     """
     out_dir = Path(out_dir)
     table_dir = out_dir / "tables"
@@ -66,9 +82,23 @@ def build_publication(
     table_dir.mkdir(parents=True, exist_ok=True)
     insp, feats, panel = tables["inspections"], tables["features"], tables["panel"]
     written: list[Path] = []
+    # --staffing: an analyst's panel (kept minimal here; the analysis reads the harmonised
+    # columns of the features view, whatever their source)
+    source = staffing_source or DEFAULT_SOURCE
+    # a raw folder that states no staffing or case figures (e.g. a synthetic one) still
+    # gets every figure: the main models' columns are then empty, not missing
+    for col in (MAIN_PREDICTOR, KEEP_SAFE):
+        if col not in feats.columns:
+            feats = feats.assign(**{col: np.nan})
+    if staffing_features is not None:
+        from probstats.official.panel import with_staffing_features
+
+        feats = with_staffing_features(feats, staffing_features)
 
     progress("fitting the main models")
     fits = main_fits(feats)
+    if staffing_features is not None:
+        fits["ordinal_shortfall_po_pct"] = ordinal_rating_model(feats, "shortfall_po_pct")
     ordinal = fits["ordinal"]
     pred = _prediction_frame(ordinal)
 
@@ -101,18 +131,19 @@ def build_publication(
     else:
         caveat = "Model not fitted: see tables/model_notes."
     figure_specs: list[tuple[str, Callable[[], object]]] = [
-        ("01_ratings_over_time", lambda: figs.ratings_over_time(insp)),
-        ("02_ratings_by_region", lambda: figs.ratings_by_region(insp)),
+        ("01_ratings_over_time", lambda: figs.ratings_over_time(insp, source=source)),
+        ("02_ratings_by_region", lambda: figs.ratings_by_region(insp, source=source)),
         (
             "03_staffing_vs_keep_safe",
             lambda: figs.staffing_vs_outcome(
                 feats,
                 measures=[m for m in figs.DEFAULT_STAFFING_MEASURES if m in feats.columns]
                 or [MAIN_PREDICTOR],
+                source=source,
             ),
         ),
-        ("04_staffing_by_rating", lambda: figs.staffing_by_rating(feats)),
-        ("05_coefficients", lambda: figs.coefficient_plot(coefs, subtitle=caveat)),
+        ("04_staffing_by_rating", lambda: figs.staffing_by_rating(feats, source=source)),
+        ("05_coefficients", lambda: figs.coefficient_plot(coefs, subtitle=caveat, source=source)),
         (
             "06_predicted_rating_by_po_vacancy",
             lambda: figs.predicted_probabilities(
@@ -122,10 +153,14 @@ def build_publication(
                 x=MAIN_PREDICTOR,
                 xlim=(0, 50),
                 subtitle=caveat,
+                source=source,
             ),
         ),
-        ("07_repeat_inspections", lambda: figs.repeat_inspections(panel)),
-        ("08_data_coverage", lambda: figs.data_coverage(feats, staffing=tables["staffing"])),
+        ("07_repeat_inspections", lambda: figs.repeat_inspections(panel, source=source)),
+        (
+            "08_data_coverage",
+            lambda: figs.data_coverage(feats, staffing=tables["staffing"], source=source),
+        ),
     ]
     records: list[FigureRecord] = []
     for stem, make in figure_specs:

@@ -11,6 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from probstats.dataset.schema import HARMONISED_SUFFIXES
 from probstats.report.figures._common import (
     ID_COLUMNS,
     empty_figure,
@@ -29,6 +30,8 @@ def _measure_columns(features: pd.DataFrame, include_case: bool) -> list[str]:
     cols = []
     for c in features.columns:
         if c in ID_COLUMNS or c.startswith("delta_") or c.endswith("_n"):
+            continue
+        if c.endswith(tuple(HARMONISED_SUFFIXES)):  # trail of a measure, not a measure
             continue
         if not pd.api.types.is_numeric_dtype(features[c]):
             continue

@@ -3,7 +3,7 @@
 Raw data is only ever read. Every output is regenerated, written canonically and
 checked against its schema, so two builds in a row give byte-identical files. The
 stages are those of the package: :mod:`probstats.dataset` (processed tables), then
-:mod:`probstats.report` (figures, tables, their index).
+:mod:`probstats.report` (figures, tables, their index, the HTML report).
 """
 
 from __future__ import annotations
@@ -57,4 +57,19 @@ def build(
         from probstats.report.publication import build_publication
 
         result.written += build_publication(tables, Path(figures_dir), progress=progress)
+        result.written.append(_write_report(tables, Path(figures_dir), raw_dir, progress))
     return result
+
+
+def _write_report(
+    tables: dict[str, pd.DataFrame],
+    figures_dir: Path,
+    raw_dir: Path,
+    progress: Callable[[str], None],
+) -> Path:
+    """The HTML report of the build, from what the build just wrote (``figures/report.html``)."""
+    from probstats.report.html import write_report
+
+    path = write_report(tables, figures_dir, raw_dir=raw_dir)
+    progress(f"wrote the HTML report {path}")
+    return path

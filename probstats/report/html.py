@@ -51,7 +51,12 @@ __all__ = [
 REPORT_NAME = "report.html"
 REPORT_TITLE = "Probation staffing and inspection ratings: the evidence"
 #: Tables of the build that a registry item reads through a function (so not "other").
-_READ_BY_FUNCTIONS = ("model_*_tidy", "predicted_rating_by_po_vacancy", *ANALYSIS_TABLE_NAMES)
+_READ_BY_FUNCTIONS = (
+    "model_*_tidy",
+    "predicted_rating_by_po_vacancy",
+    "staffing_by_rating",
+    *ANALYSIS_TABLE_NAMES,
+)
 #: Nothing is fetched when the page is opened: no scripts, no external styles or images.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

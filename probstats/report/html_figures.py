@@ -115,7 +115,17 @@ def inline_svg(figure: PublishedFigure, prefix: str) -> str:
     svg = _METADATA.sub("", svg)
     svg = _STYLE.sub("", svg)  # matplotlib's ``*{stroke-linejoin...}`` moves to the page CSS
     svg = _EMPTY_DEFS.sub("", svg)
-    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    seen: dict[str, int] = {}
+
+    def _new_id(match: re.Match) -> str:
+        # a repeated id (two panels marked the same way) gets a suffix: references
+        # still point at the first, as they did in the file
+        name = match.group(1)
+        seen[name] = seen.get(name, 0) + 1
+        suffix = f"-{seen[name]}" if seen[name] > 1 else ""
+        return f'id="{prefix}-{name}{suffix}"'
+
+    svg = _ID.sub(_new_id, svg)
     svg = _HREF.sub(lambda m: f'{m.group(1)}="#{prefix}-{m.group(2)}"', svg)
     svg = _URL.sub(lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     head_end = svg.index(">")

@@ -381,6 +381,15 @@ def _coverage_numbers(data: ReportData) -> pd.DataFrame:
 # --------------------------------------------------------------------------- 3. the analysis
 
 
+def _staffing_by_rating_numbers(data: ReportData) -> pd.DataFrame | None:
+    from probstats.report.figures._common import measure_label
+
+    t = data.publication.table("staffing_by_rating")
+    if t is None or "measure" not in t.columns:
+        return t
+    return t.assign(measure=t["measure"].astype(str).map(measure_label))
+
+
 def _analysis_table(data: ReportData) -> pd.DataFrame | None:
     """Hook: the analysis table (every staffing dimension x level x estimator), if built."""
     pub = data.publication
@@ -708,7 +717,7 @@ SECTIONS: tuple[Section, ...] = (
                 subtitle="Association of each staffing measure with the overall rating",
             ),
             FigureItem(FOREST_PLOT_STEMS, _analysis_numbers, name="forest plot of the analysis table"),
-            FigureItem(("04_staffing_by_rating",), "staffing_by_rating"),
+            FigureItem(("04_staffing_by_rating",), _staffing_by_rating_numbers),
             TableItem(
                 "po_vacancy_by_rating_exact_test",
                 "PO vacancy: Inadequate against better-rated units (exact rank test)",

@@ -4,7 +4,9 @@ Needs Debian's ``chromium`` (``apt-get install chromium``; another binary can be
 named by ``PROBSTATS_CHROMIUM``) and Playwright for Python (the ``test`` extra),
 which drives that executable: Playwright's own browser download is not used.
 Without either, every test here is skipped with a message saying which is
-missing; none passes without a browser.
+missing; none passes without a browser. ``.ci/run`` installs Chromium where apt
+is available and then sets ``PROBSTATS_REQUIRE_BROWSER=1``, which turns a skip
+into a failure.
 
 Set ``PROBSTATS_SCREENSHOTS`` to a folder to keep the screenshots (the ones in
 ``docs/`` were made this way).
@@ -41,21 +43,28 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="browser tests skipped: Chromium is not installed (Debian: apt-get install chromium; "
-    "or set PROBSTATS_CHROMIUM to a Chromium binary)",
+#: Set by ``.ci/run`` once it has installed Chromium: a missing browser is then a failure.
+REQUIRED = os.environ.get("PROBSTATS_REQUIRE_BROWSER") == "1"
+NO_CHROMIUM = (
+    "browser tests skipped: Chromium is not installed (Debian: apt-get install chromium; "
+    "or set PROBSTATS_CHROMIUM to a Chromium binary)"
 )
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason=NO_CHROMIUM)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="browser tests skipped: Playwright for Python is not installed "
-        "(pip install -e '.[test]')",
-    )
+    if CHROMIUM is None:
+        pytest.fail(NO_CHROMIUM.replace("skipped", "required (PROBSTATS_REQUIRE_BROWSER=1)"))
+    if REQUIRED:
+        from playwright import sync_api
+    else:
+        sync_api = pytest.importorskip(
+            "playwright.sync_api",
+            reason="browser tests skipped: Playwright for Python is not installed "
+            "(pip install -e '.[test]')",
+        )
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(

@@ -57,20 +57,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from probstats.errors import StaffingPanelUnavailableError
+    from probstats.errors import StaffingPanelUnavailableError, UnsafeOutputError
     from probstats.pipeline import build
     from probstats.report.html import REPORT_NAME
 
     started = time.perf_counter()
+    out = Path(args.out)
     extra = {}
     if args.staffing is not None:
+        root = project_root()
+        committed = [] if root is None else [root / "figures", root / "data"]
+        if any(out.resolve().is_relative_to(folder.resolve()) for folder in committed):
+            raise UnsafeOutputError(
+                f"a report made with --staffing is not written into the committed folders "
+                f"({out}): name a file elsewhere with --out"
+            )
         if "staffing" not in inspect.signature(build).parameters:
             raise StaffingPanelUnavailableError(
                 "--staffing needs the analyst's staffing-panel option of the build, which this "
                 "version of probstats does not have yet (see README)"
             )
         extra["staffing"] = Path(args.staffing)
-    out = Path(args.out)
     with tempfile.TemporaryDirectory(prefix="probstats-report-") as tmp:
         build(
             Path(args.raw),
@@ -156,7 +163,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--staffing",
         metavar="PATH",
         default=None,
-        help="uses the analyst's staffing panel (see README)",
+        help="uses the analyst's staffing panel (see README); the report is then written "
+        "outside the committed folders (give --out)",
     )
     p.add_argument(
         "--out",

@@ -526,7 +526,9 @@ SEED_STAFFING = {
 }
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed publications not available (set PROBSTATS_SEEDS)")
+@pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="seed publications not available (set PROBSTATS_SEEDS)"
+)
 @pytest.mark.parametrize("name", sorted(SEED_EXPECTED))
 def test_seed_publications(name):
     path = SEEDS / name
@@ -542,7 +544,8 @@ def test_seed_publications(name):
 
 
 @pytest.mark.skipif(
-    not (SEEDS / "001_8c3e46c838503907.txt").is_file(), reason="seed publications not available (set PROBSTATS_SEEDS)"
+    not (SEEDS / "001_8c3e46c838503907.txt").is_file(),
+    reason="seed publications not available (set PROBSTATS_SEEDS)",
 )
 def test_seed_region_case_measures_and_domain_rating():
     [rec] = extract_file(SEEDS / "001_8c3e46c838503907.txt")

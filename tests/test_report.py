@@ -234,14 +234,24 @@ def test_cli_report_writes_the_same_bytes_as_the_build(tmp_path, capsys):
 
 def test_report_is_byte_identical_when_written_again(tmp_path):
     root, result = report_build()
-    again = write_report(result.tables, root / "figures", tmp_path / "r.html", raw_dir=data_dir("raw"))
+    again = write_report(
+        result.tables, root / "figures", tmp_path / "r.html", raw_dir=data_dir("raw")
+    )
     assert again.read_bytes() == report_path().read_bytes()
+
+
+def test_report_with_a_staffing_panel_is_not_written_into_committed_folders(tmp_path, capsys):
+    code = main(["report", "-q", "--staffing", str(tmp_path / "p.csv")])
+    assert code == 1
+    assert "not written into the committed folders" in capsys.readouterr().err
 
 
 def test_staffing_option_is_passed_on_or_refused_by_name(tmp_path, capsys):
     if "staffing" in inspect.signature(build).parameters:
         pytest.skip("the build takes a staffing panel: covered by the staffing-panel tests")
-    code = main(["report", "-q", "--staffing", str(tmp_path / "p.csv"), "--out", str(tmp_path / "r.html")])
+    code = main(
+        ["report", "-q", "--staffing", str(tmp_path / "p.csv"), "--out", str(tmp_path / "r.html")]
+    )
     assert code == 1
     assert "staffing-panel option" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()

@@ -219,7 +219,10 @@ def test_prints_to_pdf_without_overflow(loaded):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0
-        assert page.evaluate("getComputedStyle(document.querySelector('nav.contents')).display") == "none"
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('nav.contents')).display")
+            == "none"
+        )
         pdf = page.pdf(format="A4", print_background=True)
     finally:
         page.emulate_media(media="screen")

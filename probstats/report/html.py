@@ -25,10 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from probstats.report.html_figures import Publication, inline_svg, read_publication
-from probstats.report.html_sections import (
-    ANALYSIS_TABLE_NAMES,
-    SECTIONS,
+from probstats.report.html_content import ANALYSIS_TABLE_NAMES, analysis_table_of
+from probstats.report.html_figures import inline_svg, read_publication
+from probstats.report.html_items import (
     DataFile,
     FigureItem,
     ReportData,
@@ -36,6 +35,7 @@ from probstats.report.html_sections import (
     TableItem,
     TextItem,
 )
+from probstats.report.html_sections import SECTIONS
 from probstats.report.html_tables import column_label, render_table
 
 __all__ = [
@@ -64,7 +64,9 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 # --------------------------------------------------------------------------- inputs
 
 
-def data_fingerprint(raw_dir: Path, extra: tuple[Path, ...] = ()) -> tuple[str, tuple[DataFile, ...]]:
+def data_fingerprint(
+    raw_dir: Path, extra: tuple[Path, ...] = ()
+) -> tuple[str, tuple[DataFile, ...]]:
     """SHA-256 of the raw data: the digest of ``sha256sum``'s listing of the folder.
 
     The listing is what ``cd data/raw && LC_ALL=C sha256sum *`` prints (one line per
@@ -150,7 +152,9 @@ def _label_table(table_html: str, labelled_by: str) -> str:
     )
 
 
-def _table_html(frame: pd.DataFrame, table_id: str, labelled_by: str, item: TableItem | None) -> str:
+def _table_html(
+    frame: pd.DataFrame, table_id: str, labelled_by: str, item: TableItem | None
+) -> str:
     options = dict(item.options) if item is not None else {}
     notes = item.notes if item is not None else ()
     source = item.source if item is not None else None
@@ -163,7 +167,8 @@ def _render_table_item(item: TableItem, data: ReportData, section: str, count: _
     if frame is None:
         return (
             f'<div class="table-block"><h3>{_e(item.title)}</h3>\n<p class="unavailable">'
-            "<strong>Not available in this build.</strong> The build made no such table.</p></div>\n"
+            "<strong>Not available in this build.</strong> The build made no such table."
+            "</p></div>\n"
         )
     count.tables += 1
     anchor = f"table-{count.tables}"
@@ -192,8 +197,9 @@ def _numbers_html(frame: pd.DataFrame | None, anchor: str, number: int) -> str:
     )
 
 
-def _render_figure(stem: str, frame: pd.DataFrame | None, data: ReportData, section: str,
-                   count: _Counter) -> str:
+def _render_figure(
+    stem: str, frame: pd.DataFrame | None, data: ReportData, section: str, count: _Counter
+) -> str:
     fig = data.publication.figures[stem]
     count.figures += 1
     anchor = f"figure-{count.figures}"
@@ -254,9 +260,7 @@ def _claimed(data: ReportData, sections: tuple[Section, ...]) -> tuple[set[str],
     for name in data.publication.tables:
         if any(fnmatch.fnmatch(name, pattern) for pattern in _READ_BY_FUNCTIONS):
             tables.add(name)
-    from probstats.report.html_sections import _analysis_table
-
-    analysis = _analysis_table(data)
+    analysis = analysis_table_of(data)
     for name, frame in data.publication.tables.items():
         if analysis is not None and frame is analysis:
             tables.add(name)
@@ -272,7 +276,9 @@ def _others(data: ReportData, sections: tuple[Section, ...]) -> Section | None:
         if stem not in figures
     ]
     items += [
-        TableItem(name, column_label(name)) for name in data.publication.tables if name not in tables
+        TableItem(name, column_label(name))
+        for name in data.publication.tables
+        if name not in tables
     ]
     if not items:
         return None
@@ -283,8 +289,11 @@ def _others(data: ReportData, sections: tuple[Section, ...]) -> Section | None:
 
 
 def _contents(sections: list[tuple[int, Section]], count: _Counter) -> str:
-    lines = ['<nav class="contents" aria-labelledby="contents-h">',
-             '<h2 id="contents-h">Contents</h2>', "<ul>"]
+    lines = [
+        '<nav class="contents" aria-labelledby="contents-h">',
+        '<h2 id="contents-h">Contents</h2>',
+        "<ul>",
+    ]
     for number, section in sections:
         sub = count.entries.get(section.id, [])
         inner = "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in sub)

@@ -103,7 +103,8 @@ def link_html(url: str, text: str | None = None) -> str:
 
 def _is_integral(values: pd.Series) -> bool:
     numbers = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
-    return bool(len(numbers)) and bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers))))
+    whole = np.isfinite(numbers) & (numbers == np.round(numbers))
+    return bool(len(numbers)) and bool(np.all(whole))
 
 
 def _safe_id(text: str) -> str:

@@ -100,7 +100,7 @@ def _estimate_sentence(data: ReportData, n_used: int) -> str:
     )
 
 
-def _answer(data: ReportData) -> str:
+def answer(data: ReportData) -> str:
     feats = data.tables["features"]
     post = _post(feats)
     stated = post.dropna(subset=[MAIN_PREDICTOR])
@@ -154,18 +154,19 @@ def _answer(data: ReportData) -> str:
                 f"quality of work falls when caseloads exceed {_num(row['value'].iloc[0])} "
                 '<a href="#comparison">(see the comparison)</a>.'
             )
-    answer = (
-        "<p><strong>What these data can defend.</strong> Not yet an answer. "
+    lead = "Only a fragile one." if status == "estimated" else "Not yet an answer."
+    defended = (
+        f"<p><strong>What these data can defend.</strong> {lead} "
         + " ".join(_e(s) for s in (opening, finding, test, verdict) if s)
         + "</p>\n"
     )
-    return question + answer + (_p(context) if context else "")
+    return question + defended + (_p(context) if context else "")
 
 
 # --------------------------------------------------------------------------- 2. the data
 
 
-def _glance_text(data: ReportData) -> str:
+def glance_text(data: ReportData) -> str:
     insp, staffing = data.tables["inspections"], data.tables["staffing"]
     cases, standards = data.tables["case_measures"], data.tables["standard_ratings"]
     by_type = insp["unit_type"].value_counts().sort_index()
@@ -195,7 +196,7 @@ def _glance_text(data: ReportData) -> str:
     )
 
 
-def _stated_table(data: ReportData) -> pd.DataFrame:
+def stated_table(data: ReportData) -> pd.DataFrame:
     """Each staffing measure: inspections stating it exactly, or only as a bound."""
     from probstats.report.figures._common import measure_label
 
@@ -224,7 +225,7 @@ def _stated_table(data: ReportData) -> pd.DataFrame:
     return out.sort_values(["inspections_stating_it_exactly", "measure"], ascending=[False, True])
 
 
-def _not_stated_table(data: ReportData) -> pd.DataFrame:
+def not_stated_table(data: ReportData) -> pd.DataFrame:
     insp, feats, cases = (
         data.tables["inspections"],
         data.tables["features"],
@@ -272,7 +273,7 @@ def _not_stated_table(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["what_is_not_stated", "count", "out_of", "counted_among"])
 
 
-def _coverage_numbers(data: ReportData) -> pd.DataFrame:
+def coverage_numbers(data: ReportData) -> pd.DataFrame:
     """Figure 'data coverage': inspections stating each measure exactly."""
     from probstats.report.figures._common import ID_COLUMNS, measure_label
 
@@ -294,7 +295,7 @@ def _coverage_numbers(data: ReportData) -> pd.DataFrame:
 # --------------------------------------------------------------------------- 3. the analysis
 
 
-def _staffing_by_rating_numbers(data: ReportData) -> pd.DataFrame | None:
+def staffing_by_rating_numbers(data: ReportData) -> pd.DataFrame | None:
     from probstats.report.figures._common import measure_label
 
     t = data.publication.table("staffing_by_rating")
@@ -319,7 +320,7 @@ def analysis_table_of(data: ReportData) -> pd.DataFrame | None:
     return None
 
 
-def _analysis_display(data: ReportData) -> pd.DataFrame | None:
+def analysis_display(data: ReportData) -> pd.DataFrame | None:
     table = analysis_table_of(data)
     if table is None:
         return None
@@ -343,7 +344,7 @@ def _analysis_display(data: ReportData) -> pd.DataFrame | None:
     return table[keep]
 
 
-def _analysis_text(data: ReportData) -> str:
+def analysis_text(data: ReportData) -> str:
     post = _post(data.tables["features"])
     return _p(
         "The main comparison is between PDUs and regions inspected since the probation "
@@ -357,7 +358,7 @@ def _analysis_text(data: ReportData) -> str:
     )
 
 
-def _staffing_vs_outcome_numbers(data: ReportData) -> pd.DataFrame:
+def staffing_vs_outcome_numbers(data: ReportData) -> pd.DataFrame:
     from probstats.report.figures._common import DEFAULT_STAFFING_MEASURES, KEEP_SAFE_OUTCOME
 
     feats = data.tables["features"]
@@ -374,7 +375,7 @@ def _staffing_vs_outcome_numbers(data: ReportData) -> pd.DataFrame:
     return rows[cols]
 
 
-def _coefficient_numbers(data: ReportData) -> pd.DataFrame:
+def coefficient_numbers(data: ReportData) -> pd.DataFrame:
     frames = [
         t.assign(model=name.removeprefix("model_").removesuffix("_tidy"))
         for name, t in sorted(data.publication.tables.items())
@@ -391,24 +392,24 @@ def _coefficient_numbers(data: ReportData) -> pd.DataFrame:
     return out[keep]
 
 
-def _model_tables(data: ReportData) -> pd.DataFrame | None:
-    frame = _coefficient_numbers(data)
+def model_tables(data: ReportData) -> pd.DataFrame | None:
+    frame = coefficient_numbers(data)
     return frame if len(frame) else None
 
 
-def _predicted_numbers(data: ReportData) -> pd.DataFrame:
+def predicted_numbers(data: ReportData) -> pd.DataFrame:
     t = data.publication.table("predicted_rating_by_po_vacancy")
     return t if t is not None else pd.DataFrame()
 
 
-def _analysis_numbers(data: ReportData) -> pd.DataFrame | None:
-    return _analysis_display(data)
+def analysis_numbers(data: ReportData) -> pd.DataFrame | None:
+    return analysis_display(data)
 
 
 # --------------------------------------------------------------------------- 4. repeat inspections
 
 
-def _repeat_pairs(data: ReportData) -> pd.DataFrame:
+def repeat_pairs(data: ReportData) -> pd.DataFrame:
     panel = data.tables["panel"]
     pairs = panel[panel["visit_number"] > 1]
     cols = [
@@ -424,8 +425,8 @@ def _repeat_pairs(data: ReportData) -> pd.DataFrame:
     return out.sort_values(["unit_type", "unit_name"]).reset_index(drop=True)
 
 
-def _repeat_text(data: ReportData) -> str:
-    pairs = _repeat_pairs(data)
+def repeat_text(data: ReportData) -> str:
+    pairs = repeat_pairs(data)
     change = pairs["rating_change"].dropna()
     known = (
         int(pairs["delta_vacancy_rate_po"].notna().sum()) if "delta_vacancy_rate_po" in pairs else 0
@@ -444,14 +445,14 @@ def _repeat_text(data: ReportData) -> str:
 # --------------------------------------------------------------------------- 5. the bulletin
 
 
-def _bulletin_table(data: ReportData) -> pd.DataFrame | None:
+def bulletin_table(data: ReportData) -> pd.DataFrame | None:
     b = data.raw.get(BULLETIN_TABLE)
     if b is None:
         return None
     return b[["description", "value", "unit", "source_type", "source_url"]]
 
 
-def _caseloads_stated(data: ReportData) -> pd.DataFrame:
+def caseloads_stated(data: ReportData) -> pd.DataFrame:
     s = data.tables["staffing"]
     s = s[(s["measure"] == "caseload_average") & s["qualifier"].isna()]
     insp = data.tables["inspections"].set_index("inspection_id")
@@ -478,13 +479,13 @@ def _bulletin_threshold(data: ReportData) -> float | None:
     return float(row.iloc[0]) if len(row) else None
 
 
-def _bulletin_text(data: ReportData) -> str:
+def bulletin_text(data: ReportData) -> str:
     b = data.raw.get(BULLETIN_TABLE)
     if b is None:
         return _p("The bulletin's figures are not in this build's raw data.")
     primary = int((b["source_type"] == "primary").sum())
     threshold = _bulletin_threshold(data)
-    stated = _caseloads_stated(data)
+    stated = caseloads_stated(data)
     above = int((stated["average_caseload"] > threshold).sum()) if threshold is not None else 0
     comparison = (
         f"Of the {_plural(len(stated), 'average caseload')} stated exactly in the "
@@ -508,7 +509,7 @@ def _bulletin_text(data: ReportData) -> str:
 # --------------------------------------------------------------------------- 6. methods
 
 
-def _methods_text(data: ReportData) -> str:
+def methods_text(data: ReportData) -> str:
     items = [
         "Overall ratings are an ordered scale (Inadequate, Requires improvement, Good, "
         "Outstanding), modelled by a proportional-odds (cumulative logit) model; cut-points of "
@@ -544,7 +545,7 @@ def _methods_text(data: ReportData) -> str:
 # --------------------------------------------------------------------------- 7. sources
 
 
-def _sources_text(data: ReportData) -> str:
+def sources_text(data: ReportData) -> str:
     src = data.tables["sources"]
     by = src["licence"].value_counts().sort_index()
     licences = "; ".join(f"{_e(k)}: {n}" for k, n in by.items())
@@ -565,7 +566,7 @@ _SHORT_LICENCES = {
 }
 
 
-def _sources_table(data: ReportData) -> pd.DataFrame:
+def sources_table(data: ReportData) -> pd.DataFrame:
     src = data.tables["sources"].sort_values("url")
     licence = src["licence"].astype(str)
     short = licence.map(
@@ -584,7 +585,7 @@ def _sources_table(data: ReportData) -> pd.DataFrame:
 # --------------------------------------------------------------------------- 8. about
 
 
-def _about_text(data: ReportData) -> str:
+def about_text(data: ReportData) -> str:
     panel = f" Staffing panel: {_e(data.staffing_panel)}." if data.staffing_panel else ""
     return _p(
         f"probstats {_e(data.version)}. Data: SHA-256 <code>{data.data_hash}</code> of the raw "
@@ -596,5 +597,5 @@ def _about_text(data: ReportData) -> str:
     )
 
 
-def _about_files(data: ReportData) -> pd.DataFrame:
+def about_files(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame([(f.name, f.sha256) for f in data.data_files], columns=["file", "sha256"])

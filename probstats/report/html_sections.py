@@ -10,33 +10,8 @@ nothing built is left out. Hooks for the analysis table and its forest plot:
 
 from __future__ import annotations
 
-from probstats.report.html_content import (
-    ANALYSIS_TABLE_NAMES,
-    FOREST_PLOT_STEMS,
-    _about_files,
-    _about_text,
-    _analysis_display,
-    _analysis_numbers,
-    _analysis_text,
-    _answer,
-    _bulletin_table,
-    _bulletin_text,
-    _caseloads_stated,
-    _coefficient_numbers,
-    _coverage_numbers,
-    _glance_text,
-    _methods_text,
-    _model_tables,
-    _not_stated_table,
-    _predicted_numbers,
-    _repeat_pairs,
-    _repeat_text,
-    _sources_table,
-    _sources_text,
-    _staffing_by_rating_numbers,
-    _staffing_vs_outcome_numbers,
-    _stated_table,
-)
+from probstats.report import html_content as content
+from probstats.report.html_content import ANALYSIS_TABLE_NAMES, FOREST_PLOT_STEMS
 from probstats.report.html_items import (
     DataFile,
     FigureItem,
@@ -62,12 +37,12 @@ __all__ = [
 
 #: The report's sections, in reading order. One entry per text, table or figure.
 SECTIONS: tuple[Section, ...] = (
-    Section("answer", "The question and what the data can defend", (TextItem(_answer),)),
+    Section("answer", "The question and what the data can defend", (TextItem(content.answer),)),
     Section(
         "data",
         "The data at a glance",
         (
-            TextItem(_glance_text),
+            TextItem(content.glance_text),
             TableItem(
                 "coverage_by_year",
                 "Inspections by unit type and year of publication",
@@ -77,15 +52,15 @@ SECTIONS: tuple[Section, ...] = (
             TableItem(
                 "stated",
                 "Staffing figures: what the inspections state",
-                make=_stated_table,
+                make=content.stated_table,
                 subtitle="Number of inspections stating each figure",
             ),
             TableItem(
                 "not_stated",
                 "What the data do not state",
-                make=_not_stated_table,
+                make=content.not_stated_table,
             ),
-            FigureItem(("08_data_coverage",), _coverage_numbers),
+            FigureItem(("08_data_coverage",), content.coverage_numbers),
             FigureItem(("01_ratings_over_time",), "ratings_by_unit_type_year"),
             FigureItem(("02_ratings_by_region",), "ratings_by_region_year"),
         ),
@@ -94,29 +69,31 @@ SECTIONS: tuple[Section, ...] = (
         "analysis",
         "Staffing and ratings: the analysis",
         (
-            TextItem(_analysis_text),
+            TextItem(content.analysis_text),
             TableItem(
                 "analysis",
                 "Every staffing dimension, level and estimator",
-                make=_analysis_display,
+                make=content.analysis_display,
                 subtitle="Association of each staffing measure with the overall rating",
             ),
             FigureItem(
-                FOREST_PLOT_STEMS, _analysis_numbers, name="forest plot of the analysis table"
+                FOREST_PLOT_STEMS,
+                content.analysis_numbers,
+                name="forest plot of the analysis table",
             ),
-            FigureItem(("04_staffing_by_rating",), _staffing_by_rating_numbers),
+            FigureItem(("04_staffing_by_rating",), content.staffing_by_rating_numbers),
             TableItem(
                 "po_vacancy_by_rating_exact_test",
                 "PO vacancy: Inadequate against better-rated units (exact rank test)",
                 subtitle="Two-sided exact Mann-Whitney test, PDU and regional inspections",
             ),
-            FigureItem(("03_staffing_vs_keep_safe",), _staffing_vs_outcome_numbers),
-            FigureItem(("05_coefficients",), _coefficient_numbers),
-            FigureItem(("06_predicted_rating_by_po_vacancy",), _predicted_numbers),
+            FigureItem(("03_staffing_vs_keep_safe",), content.staffing_vs_outcome_numbers),
+            FigureItem(("05_coefficients",), content.coefficient_numbers),
+            FigureItem(("06_predicted_rating_by_po_vacancy",), content.predicted_numbers),
             TableItem(
                 "models",
                 "Model estimates (maximum likelihood)",
-                make=_model_tables,
+                make=content.model_tables,
                 subtitle="Coefficients on the log-odds scale with 95% intervals",
             ),
         ),
@@ -125,25 +102,25 @@ SECTIONS: tuple[Section, ...] = (
         "repeat",
         "Repeat inspections",
         (
-            TextItem(_repeat_text),
-            FigureItem(("07_repeat_inspections",), _repeat_pairs),
+            TextItem(content.repeat_text),
+            FigureItem(("07_repeat_inspections",), content.repeat_pairs),
         ),
     ),
     Section(
         "comparison",
         "Comparison with HMIP Research and Analysis Bulletin 2021/02",
         (
-            TextItem(_bulletin_text),
+            TextItem(content.bulletin_text),
             TableItem(
                 "bulletin",
                 "The bulletin's figures as recorded in the data",
-                make=_bulletin_table,
+                make=content.bulletin_table,
                 source="Source: data/raw/bulletin_2021_02.csv (each row cites its address).",
             ),
             TableItem(
                 "caseloads",
                 "Average caseloads stated in inspections, against the bulletin's threshold",
-                make=_caseloads_stated,
+                make=content.caseloads_stated,
                 subtitle="Cases per practitioner, stated exactly",
             ),
         ),
@@ -152,7 +129,7 @@ SECTIONS: tuple[Section, ...] = (
         "methods",
         "Methods and caveats",
         (
-            TextItem(_methods_text),
+            TextItem(content.methods_text),
             TableItem(
                 "model_notes",
                 "Every model note of this build",
@@ -164,11 +141,11 @@ SECTIONS: tuple[Section, ...] = (
         "sources",
         "Sources and licence",
         (
-            TextItem(_sources_text),
+            TextItem(content.sources_text),
             TableItem(
                 "sources",
                 "Every cited address",
-                make=_sources_table,
+                make=content.sources_table,
                 subtitle="Each address, its publisher, its licence and the rows of the raw "
                 "data that cite it",
                 source=None,
@@ -183,8 +160,8 @@ SECTIONS: tuple[Section, ...] = (
         "about",
         "Version and data",
         (
-            TextItem(_about_text),
-            TableItem("data_files", "Raw data files", make=_about_files, source=None),
+            TextItem(content.about_text),
+            TableItem("data_files", "Raw data files", make=content.about_files, source=None),
         ),
     ),
 )

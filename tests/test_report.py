@@ -211,6 +211,43 @@ def test_a_missing_table_or_figure_says_so_and_unlisted_outputs_still_appear():
     assert page.count('role="img"') == len(data.publication.figures)
 
 
+def test_the_analysis_table_and_its_forest_plot_fill_their_hooks(tmp_path):
+    """When the build publishes the analysis table and a forest plot, the report shows both."""
+    import shutil
+
+    from probstats.report.render import save_figure
+    from probstats.report.style import add_titles, new_figure, set_alt_text
+    from probstats.report.tables import write_table_csv
+
+    root, result = report_build()
+    figures = tmp_path / "figures"
+    shutil.copytree(root / "figures", figures)
+    table = pd.DataFrame(
+        {
+            "label": ["PO shortfall", "PO shortfall"],
+            "level": ["unit (stated figure)"] * 2,
+            "estimator": ["exact rank comparison", "maximum likelihood"],
+            "n": [8, 8],
+            "estimate": [4.0, None],
+            "status": ["estimate", "no finite estimate (separated)"],
+            "can_say": ["a plain line", "another plain line"],
+        }
+    )
+    write_table_csv(table, figures / "tables" / "analysis_table.csv")
+    fig, (ax,) = new_figure()
+    ax.plot([0, 1], [0, 1])
+    add_titles(fig, "Every estimate", "A forest plot")
+    set_alt_text(fig, "Forest plot of two rows.")
+    save_figure(fig, figures / "09_forest_plot", formats=("svg",))
+    data = report_data(result.tables, figures, raw_dir=data_dir("raw"))
+    page = render_report(data)
+    assert "Every staffing dimension, level and estimator</h3>" in page
+    assert "another plain line" in page and "Every estimate</h3>" in page
+    assert "of its 2 rows, 1 gives an estimate, 1 has no finite estimate" in page
+    assert "Forest plot of the analysis table</h3>" not in page  # the hook is filled
+    assert "Other outputs of this build" not in page
+
+
 def test_read_publication_needs_figures(tmp_path):
     with pytest.raises(ReportInputError, match="no figures"):
         read_publication(tmp_path)

@@ -59,6 +59,10 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
 def _post(features: pd.DataFrame) -> pd.DataFrame:
     return features[features["unit_type"].isin(POST_UNIFICATION)]
 
@@ -154,6 +158,20 @@ def answer(data: ReportData) -> str:
                 f"quality of work falls when caseloads exceed {_num(row['value'].iloc[0])} "
                 '<a href="#comparison">(see the comparison)</a>.'
             )
+    table = analysis_table_of(data)
+    if table is not None and "status" in table.columns:
+        counts = table["status"].astype(str).value_counts()
+        n_est, n_sep, n_not = (
+            int(counts.get(k, 0))
+            for k in ("estimate", "no finite estimate (separated)", "not estimable")
+        )
+        verdict += (
+            f" The analysis table below takes every staffing dimension in turn: of its "
+            f"{len(table)} rows, {n_est} {_verb(n_est, 'gives', 'give')} an estimate, "
+            f"{n_sep} {_verb(n_sep, 'has', 'have')} no finite estimate because the data "
+            f"separate the ratings, and {n_not} cannot be estimated from these data; each row "
+            "says what it can and cannot support."
+        )
     lead = "Only a fragile one." if status == "estimated" else "Not yet an answer."
     defended = (
         f"<p><strong>What these data can defend.</strong> {lead} "
@@ -334,6 +352,8 @@ def analysis_display(data: ReportData) -> pd.DataFrame | None:
             "n_regions",
             "effect",
             "estimate",
+            "conf_low",
+            "conf_high",
             "interval",
             "p_value",
             "status",

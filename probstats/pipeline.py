@@ -66,10 +66,14 @@ def _write_report(
     figures_dir: Path,
     raw_dir: Path,
     progress: Callable[[str], None],
+    staffing_panel: Path | None = None,
 ) -> Path:
-    """The HTML report of the build, from what the build just wrote (``figures/report.html``)."""
+    """The HTML report of the build, from what the build just wrote (``figures/report.html``).
+
+    ``staffing_panel``: the analyst's panel the build used, hashed with the raw data.
+    """
     from probstats.report.html import write_report
 
-    path = write_report(tables, figures_dir, raw_dir=raw_dir)
+    path = write_report(tables, figures_dir, raw_dir=raw_dir, staffing_panel=staffing_panel)
     progress(f"wrote the HTML report {path}")
     return path

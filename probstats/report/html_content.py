@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from probstats.report.html_items import ReportData
-from probstats.report.html_tables import link_html
 
 #: Hook: names the build may give the analysis table (``tables/<name>.csv``); the first
 #: present is shown. A published table with all of the analysis table's columns
@@ -27,8 +26,6 @@ ANALYSIS_TABLE_NAMES: tuple[str, ...] = ("analysis_table", "staffing_analysis", 
 #: Hook: file stems (glob patterns) of the analysis table's forest plot.
 FOREST_PLOT_STEMS: tuple[str, ...] = ("*forest*",)
 
-OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-OPL_URL = "https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/"
 BULLETIN_TABLE = "bulletin_2021_02"
 MAIN_PREDICTOR = "vacancy_rate_po"
 POST_UNIFICATION = ("PDU", "region")
@@ -560,62 +557,3 @@ def methods_text(data: ReportData) -> str:
     ul = "".join(f"<li>{_e(x)}</li>" for x in items)
     cl = "".join(f"<li>{_e(x)}</li>" for x in caveats)
     return f"<h3>Methods</h3>\n<ul>{ul}</ul>\n<h3>Caveats</h3>\n<ul>{cl}</ul>\n"
-
-
-# --------------------------------------------------------------------------- 7. sources
-
-
-def sources_text(data: ReportData) -> str:
-    src = data.tables["sources"]
-    by = src["licence"].value_counts().sort_index()
-    licences = "; ".join(f"{_e(k)}: {n}" for k, n in by.items())
-    return _p(
-        f"Every figure in the data is traceable to a public address: {len(src)} are cited "
-        f"({licences}). Cite the original report for any figure you quote."
-    ) + (
-        '<p class="attribution">Contains public sector information licensed under the '
-        f"{link_html(OGL_URL, 'Open Government Licence v3.0')}. Contains Parliamentary "
-        f"information licensed under the {link_html(OPL_URL, 'Open Parliament Licence v3.0')}. "
-        "From third-party pages only facts are used and no text is reproduced.</p>\n"
-    )
-
-
-_SHORT_LICENCES = {
-    "Open Government Licence v3.0": "OGL v3.0",
-    "Open Parliament Licence v3.0": "OPL v3.0",
-}
-
-
-def sources_table(data: ReportData) -> pd.DataFrame:
-    src = data.tables["sources"].sort_values("url")
-    licence = src["licence"].astype(str)
-    short = licence.map(
-        lambda x: _SHORT_LICENCES.get(x, "third party" if "Third-party" in x else x)
-    )
-    return pd.DataFrame(
-        {
-            "url": src["url"].to_numpy(),
-            "publisher": src["publisher"].to_numpy(),
-            "licence": short.to_numpy(),
-            "rows_citing_it": src["n_rows"].to_numpy(),
-        }
-    )
-
-
-# --------------------------------------------------------------------------- 8. about
-
-
-def about_text(data: ReportData) -> str:
-    panel = f" Staffing panel: {_e(data.staffing_panel)}." if data.staffing_panel else ""
-    return _p(
-        f"probstats {_e(data.version)}. Data: SHA-256 <code>{data.data_hash}</code> of the raw "
-        "data folder, the same as <code>cd data/raw &amp;&amp; LC_ALL=C sha256sum * | "
-        f"sha256sum</code> prints.{panel}",
-        "Regenerate this report with <code>probstats report</code> (or <code>probstats "
-        "build</code>, which writes it to <code>figures/report.html</code>); an unchanged "
-        "input gives the same bytes.",
-    )
-
-
-def about_files(data: ReportData) -> pd.DataFrame:
-    return pd.DataFrame([(f.name, f.sha256) for f in data.data_files], columns=["file", "sha256"])

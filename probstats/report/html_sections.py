@@ -11,6 +11,7 @@ nothing built is left out. Hooks for the analysis table and its forest plot:
 from __future__ import annotations
 
 from probstats.report import html_content as content
+from probstats.report import html_provenance as provenance
 from probstats.report.html_content import ANALYSIS_TABLE_NAMES, FOREST_PLOT_STEMS
 from probstats.report.html_items import (
     DataFile,
@@ -141,11 +142,11 @@ SECTIONS: tuple[Section, ...] = (
         "sources",
         "Sources and licence",
         (
-            TextItem(content.sources_text),
+            TextItem(provenance.sources_text),
             TableItem(
                 "sources",
                 "Every cited address",
-                make=content.sources_table,
+                make=provenance.sources_table,
                 subtitle="Each address, its publisher, its licence and the rows of the raw "
                 "data that cite it",
                 source=None,
@@ -160,8 +161,8 @@ SECTIONS: tuple[Section, ...] = (
         "about",
         "Version and data",
         (
-            TextItem(content.about_text),
-            TableItem("data_files", "Raw data files", make=content.about_files, source=None),
+            TextItem(provenance.about_text),
+            TableItem("data_files", "Raw data files", make=provenance.about_files, source=None),
         ),
     ),
 )

@@ -1,7 +1,8 @@
 """The ``probstats`` command line.
 
-Subcommands: ``build`` (the main job), ``validate`` (check a raw or processed
-file or folder), ``extract`` (structured records from publication text).
+Subcommands: ``build`` (the main job), ``report`` (the analysis as one
+self-contained HTML page), ``validate`` (check a raw or processed file or
+folder), ``extract`` (structured records from publication text).
 Errors in data are printed with file, line and column, and the exit status is
 non-zero; no traceback is shown for expected errors.
 """
@@ -70,6 +71,57 @@ def _build_folders(args: argparse.Namespace) -> tuple[Path | None, Path]:
     return Path(args.out), Path(args.figures) if args.figures else Path(args.out) / "figures"
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    import inspect
+    import os
+    import shutil
+    import tempfile
+
+    from probstats.errors import StaffingPanelUnavailableError, UnsafeOutputError
+    from probstats.pipeline import build
+    from probstats.report.html import REPORT_NAME
+
+    started = time.perf_counter()
+    out = Path(args.out)
+    extra = {}
+    if args.staffing is not None:
+        root = project_root()
+        committed = [] if root is None else [root / "figures", root / "data"]
+        if any(out.resolve().is_relative_to(folder.resolve()) for folder in committed):
+            raise UnsafeOutputError(
+                f"a report made with --staffing is not written into the committed folders "
+                f"({out}): name a file elsewhere with --out"
+            )
+        if "staffing" not in inspect.signature(build).parameters:
+            raise StaffingPanelUnavailableError(
+                "--staffing needs the analyst's staffing-panel option of the build, which this "
+                "version of probstats does not have yet (see README)"
+            )
+        extra["staffing"] = Path(args.staffing)
+    with tempfile.TemporaryDirectory(prefix="probstats-report-") as tmp:
+        build(
+            Path(args.raw),
+            Path(tmp) / "processed",
+            figures_dir=Path(tmp) / "figures",
+            progress=(lambda message: None) if args.quiet else _progress(started),
+            **extra,
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(f".{out.name}.tmp")
+        shutil.copyfile(Path(tmp) / "figures" / REPORT_NAME, partial)
+        os.replace(partial, out)
+    size = out.stat().st_size
+    print(f"wrote {out} ({size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
+
+
+def _progress(started: float):
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True)
+
+    return progress
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from probstats.dataset.validate import validate_path
 
@@ -123,6 +175,33 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "report",
+        help="write the whole analysis as one self-contained HTML page",
+        description="Rebuild the analysis from the raw data (in a temporary folder) and write "
+        "one HTML file: figures inline as SVG, styles embedded, nothing fetched when it is "
+        "opened. Two runs give byte-identical files. `probstats build` also writes it, to "
+        "figures/report.html.",
+    )
+    p.add_argument(
+        "--raw", default=str(data_dir("raw")), help="raw data folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--staffing",
+        metavar="PATH",
+        default=None,
+        help="uses the analyst's staffing panel (see README); the report is then written "
+        "outside the committed folders (give --out)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        default=str(_default_figures_dir() / "report.html"),
+        help="the HTML file to write (default: %(default)s)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "validate",

@@ -39,11 +39,13 @@ __all__ = [
     "ProbstatsError",
     "ProbstatsWarning",
     "ProcessedDataMissingError",
+    "ReportInputError",
     "ScaleWarning",
     "SeparationWarning",
     "SmallSampleWarning",
     "SparseCategoryWarning",
     "StaffingMatchWarning",
+    "StaffingPanelUnavailableError",
     "TableInputError",
     "DiagnosticFailedWarning",
     "UnknownRatingError",
@@ -232,3 +234,11 @@ class FigureInputError(ProbstatsError, ValueError):
 
 class FigureMetadataError(ProbstatsError, ValueError):
     """A figure lacks the title, source line or alt text the house style requires."""
+
+
+class ReportInputError(ProbstatsError, ValueError):
+    """The HTML report cannot be assembled: a build output it reads is missing or malformed."""
+
+
+class StaffingPanelUnavailableError(ProbstatsError):
+    """``--staffing`` was given but this build has no analyst staffing-panel option yet."""

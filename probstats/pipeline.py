@@ -3,7 +3,7 @@
 Raw data is only ever read. Every output is regenerated, written canonically and
 checked against its schema, so two builds in a row give byte-identical files. The
 stages are those of the package: :mod:`probstats.dataset` (processed tables), then
-:mod:`probstats.report` (figures, tables, their index).
+:mod:`probstats.report` (figures, tables, their index, the HTML report).
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ def build(
             if staffing_features is None
             else staffing_features.attrs["staffing_source"],
         )
+        result.written.append(
+            _write_report(tables, Path(figures_dir), raw_dir, progress, staffing_panel=staffing)
+        )
     return result
 
 
@@ -118,3 +121,21 @@ def _staffing_features(
     for line in features.attrs["staffing_report"].summary().splitlines():
         progress(f"staffing: {line}")
     return features
+
+
+def _write_report(
+    tables: dict[str, pd.DataFrame],
+    figures_dir: Path,
+    raw_dir: Path,
+    progress: Callable[[str], None],
+    staffing_panel: Path | None = None,
+) -> Path:
+    """The HTML report of the build, from what the build just wrote (``figures/report.html``).
+
+    ``staffing_panel``: the analyst's panel the build used, hashed with the raw data.
+    """
+    from probstats.report.html import write_report
+
+    path = write_report(tables, figures_dir, raw_dir=raw_dir, staffing_panel=staffing_panel)
+    progress(f"wrote the HTML report {path}")
+    return path

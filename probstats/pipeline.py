@@ -65,6 +65,11 @@ def build(
         _refuse_committed_outputs(processed_dir, figures_dir)
     progress(f"reading and checking {raw_dir}")
     tables = build_tables(raw_dir)
+    official = raw_dir / "workforce_official.csv"
+    if official.is_file():  # the region level of the analysis (checked by build_tables)
+        from probstats.official import load_official
+
+        tables["official"] = load_official(official)
     staffing_features = _staffing_features(staffing, tables, progress)
     result = BuildResult(tables=tables, staffing_features=staffing_features)
     result.written += write_processed(tables, processed_dir, progress)

@@ -77,7 +77,7 @@ def test_synthetic_build_recovers_the_simulated_po_shortfall_effect(synthetic):
     assert row["conf_low"] < true < row["conf_high"]
     assert row["conf_high"] < 0  # and the data are adequate to see it
     # the build's own table holds the same fit
-    table = pd.read_csv(out / "figures" / "tables" / "model_ordinal_shortfall_po_pct_tidy.csv")
+    table = pd.read_csv(out / "figures" / "tables" / "model_ordinal_tidy.csv")
     built = table.set_index("term").loc["shortfall_po_pct"]
     np.testing.assert_allclose(built["estimate"], row["estimate"], atol=5e-4)  # table rounds
 

@@ -238,7 +238,7 @@ def test_the_analysis_table_and_its_forest_plot_fill_their_hooks(tmp_path):
     ax.plot([0, 1], [0, 1])
     add_titles(fig, "Every estimate", "A forest plot")
     set_alt_text(fig, "Forest plot of two rows.")
-    save_figure(fig, figures / "09_forest_plot", formats=("svg",))
+    save_figure(fig, figures / "09_analysis_forest", formats=("svg",))
     data = report_data(result.tables, figures, raw_dir=data_dir("raw"))
     page = render_report(data)
     assert "Every staffing dimension, level and estimator</h3>" in page

@@ -16,8 +16,9 @@ import pandas as pd
 
 from probstats.errors import ProbstatsError
 
-#: Staffing predictor of the main models: PO vacancy rate, in percentage points.
-MAIN_PREDICTOR = "vacancy_rate_po"
+#: Staffing predictor of the main models: PO shortfall (the stated PO vacancy rate, or
+#: 100 minus PO staffing as a percentage of target), in percentage points.
+MAIN_PREDICTOR = "shortfall_po_pct"
 #: Case-sample outcome of the binomial model.
 KEEP_SAFE = "case_implementation_delivery_keep_safe_pct"
 #: Units compared: the post-2021 PDUs and regions (CRCs and NPS divisions differ in remit).
@@ -77,7 +78,9 @@ def post_unification(features: pd.DataFrame) -> pd.DataFrame:
     return features[features["unit_type"].isin(POST_UNIFICATION_TYPES)]
 
 
-def ordinal_rating_model(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> Fit:
+def ordinal_rating_model(
+    features: pd.DataFrame, predictor: str = MAIN_PREDICTOR, estimator: str = "ml"
+) -> Fit:
     """Proportional-odds model of the overall rating on one staffing measure.
 
     Rows without the rating or the predictor are dropped by the model (and
@@ -90,18 +93,28 @@ def ordinal_rating_model(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR
     >>> import probstats
     >>> fit = ordinal_rating_model(probstats.load_features())
     >>> fit.name
-    'ordinal: overall rating ~ vacancy_rate_po'
+    'ordinal: overall rating ~ shortfall_po_pct'
+    >>> ordinal_rating_model(probstats.load_features(), estimator="firth").name
+    'ordinal (bias-reduced): overall rating ~ shortfall_po_pct'
     """
     from probstats.models.ordinal.model import fit_ordinal
 
     data = post_unification(features)[["inspection_id", "region", "overall_rating", predictor]]
     data = data.set_index("inspection_id")
+    kind = "ordinal" if estimator == "ml" else "ordinal (bias-reduced)"
+    how = (
+        "Proportional-odds logit"
+        if estimator == "ml"
+        else "Bias-reduced (Firth) proportional-odds logit"
+    )
     return _capture(
-        f"ordinal: overall rating ~ {predictor}",
-        f"Proportional-odds logit of the overall rating on {predictor}, PDU and region "
-        "inspections with the figure stated",
+        f"{kind}: overall rating ~ {predictor}",
+        f"{how} of the overall rating on {predictor}, PDU and region inspections with the "
+        "figure stated",
         data,
-        lambda d: fit_ordinal(d, "overall_rating", [predictor], empty_categories="drop"),
+        lambda d: fit_ordinal(
+            d, "overall_rating", [predictor], empty_categories="drop", estimator=estimator
+        ),
     )
 
 
@@ -146,27 +159,30 @@ def binomial_keep_safe_model(
 
 
 def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> pd.DataFrame:
-    """Exact Mann-Whitney test of a staffing measure between Inadequate and better-rated units.
+    """Exact rank comparison of a staffing measure between Inadequate and better-rated units.
 
-    A small-sample check that needs no model and stays valid under separation:
-    the p-value is exact (all rank arrangements enumerated), not asymptotic.
+    A small-sample check that needs no model and stays valid under separation: the
+    p-value is exact (every split of the units enumerated), the shift is the
+    Hodges-Lehmann estimate with its exact interval (unbounded when the groups are too
+    small for one), see :func:`probstats.models.inference.exact.rank_shift_test`.
 
     Returns
     -------
     pandas.DataFrame
-        One row: group sizes and medians, the U statistic, the exact two-sided
-        p-value and the probability that a random Inadequate unit has the
-        higher value (the common-language effect size).
+        One row: group sizes and medians, the U statistic, the exact two-sided p-value,
+        the smallest p-value these group sizes allow, the shift with its interval and the
+        probability that a random Inadequate unit has the higher value.
 
     Examples
     --------
-    >>> from probstats.report.analysis import exact_rank_test
     >>> import probstats
+    >>> from probstats.report.analysis import exact_rank_test
     >>> row = exact_rank_test(probstats.load_features()).iloc[0]
     >>> bool(0 <= row["p_value_exact"] <= 1)
     True
     """
-    from scipy.stats import mannwhitneyu
+    from probstats.errors import ModelSpecificationError
+    from probstats.models.inference.exact import rank_shift_test
 
     df = post_unification(features)[["overall_rating", predictor]].dropna()
     worst = df.loc[df["overall_rating"] == "Inadequate", predictor]
@@ -177,17 +193,32 @@ def exact_rank_test(features: pd.DataFrame, predictor: str = MAIN_PREDICTOR) -> 
         "n_better": len(better),
         "median_inadequate": worst.median(),
         "median_better": better.median(),
-        "u_statistic": float("nan"),
-        "p_value_exact": float("nan"),
-        "prob_inadequate_higher": float("nan"),
     }
-    if len(worst) and len(better):
-        res = mannwhitneyu(worst, better, alternative="two-sided", method="exact")
+    try:
+        r = rank_shift_test(worst, better)
+    except ModelSpecificationError:
+        nan = float("nan")
         row.update(
-            u_statistic=float(res.statistic),
-            p_value_exact=float(res.pvalue),
-            prob_inadequate_higher=float(res.statistic) / (len(worst) * len(better)),
+            u_statistic=nan,
+            p_value_exact=nan,
+            min_p_value=nan,
+            shift=nan,
+            conf_low=nan,
+            conf_high=nan,
+            prob_inadequate_higher=nan,
+            note="",
         )
+        return pd.DataFrame([row])
+    row.update(
+        u_statistic=r.u_statistic,
+        p_value_exact=r.p_value,
+        min_p_value=r.min_p_value,
+        shift=r.shift,
+        conf_low=r.conf_low,
+        conf_high=r.conf_high,
+        prob_inadequate_higher=r.prob_first_higher,
+        note=r.note,
+    )
     return pd.DataFrame([row])
 
 
@@ -195,5 +226,6 @@ def main_fits(features: pd.DataFrame) -> dict[str, Fit]:
     """Every model of the main analysis, keyed by short name."""
     return {
         "ordinal": ordinal_rating_model(features),
+        "ordinal_firth": ordinal_rating_model(features, estimator="firth"),
         "binomial": binomial_keep_safe_model(features),
     }

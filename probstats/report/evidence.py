@@ -229,11 +229,10 @@ def _ordinal_row(
             ),
         )
     est = float(np.exp(tidy["estimate"]))
-    sign = "better" if est > 1 else "worse"
     includes = lo <= 1 <= hi
     can = (
         f"Each {per:g} {unit} higher {label} went with {est:.2g} times the odds of a better "
-        f"rating ({sign} ratings), {how} interval {_interval_text(lo, hi)}"
+        f"rating, {how} interval {_interval_text(lo, hi)}"
         + (": includes no association." if includes else ": excludes no association.")
     )
     if len(data) < 20:

@@ -27,7 +27,7 @@ ANALYSIS_TABLE_NAMES: tuple[str, ...] = ("analysis_table", "staffing_analysis", 
 FOREST_PLOT_STEMS: tuple[str, ...] = ("*forest*",)
 
 BULLETIN_TABLE = "bulletin_2021_02"
-MAIN_PREDICTOR = "vacancy_rate_po"
+MAIN_PREDICTOR = "shortfall_po_pct"
 POST_UNIFICATION = ("PDU", "region")
 
 
@@ -76,75 +76,99 @@ def _strs(series: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- 1. the answer
 
 
-def _ordinal_status(data: ReportData) -> str:
-    """``"separated"``, ``"estimated"`` or ``"not fitted"`` for the main ordinal model."""
-    tidy = data.publication.table("model_ordinal_tidy")
-    notes = data.publication.table("model_notes")
-    if notes is not None and len(notes):
-        ordinal = notes[_strs(notes["model"]).str.startswith("ordinal").fillna(False)]
-        if _strs(ordinal["message"]).str.startswith("SeparationWarning").fillna(False).any():
-            return "separated"
-    return "estimated" if tidy is not None and len(tidy) else "not fitted"
+def _row(table: pd.DataFrame | None, measure: str, level: str, estimator: str):
+    if table is None or not {"measure", "level", "estimator"} <= set(table.columns):
+        return None
+    sel = table[
+        (table["measure"].astype(str) == measure)
+        & table["level"].astype(str).str.startswith(level)
+        & (table["estimator"].astype(str) == estimator)
+    ]
+    return None if sel.empty else sel.iloc[0]
 
 
-def _estimate_sentence(data: ReportData, n_used: int) -> str:
-    tidy = data.publication.table("model_ordinal_tidy")
-    row = tidy[tidy["term"] == MAIN_PREDICTOR] if tidy is not None else None
-    if row is None or row.empty:
-        return "No estimate of the association is available in this build."
-    est, lo, hi = (float(row[c].iloc[0]) for c in ("estimate", "conf_low", "conf_high"))
-    return (
-        f"From {_plural(n_used, 'inspection')} with the rate stated, the proportional-odds "
-        "model estimates that 10 percentage points more PO vacancy multiply the odds of a "
-        f"better rating by {np.exp(10 * est):.2f} (95% interval {np.exp(10 * lo):.2f} to "
-        f"{np.exp(10 * hi):.2f}). With so few inspections the estimate is fragile."
+def _ci(row) -> str:
+    lo, hi = float(row["conf_low"]), float(row["conf_high"])
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "no 95% interval possible"
+    return f"95% interval {_num(lo, 2)} to {_num(hi, 2)}"
+
+
+def _unit_findings(table: pd.DataFrame | None) -> list[str]:
+    """Sentences on PO shortfall at unit level: exact comparison, ML, bias-reduced."""
+    out = []
+    exact = _row(table, MAIN_PREDICTOR, "unit", "exact rank comparison")
+    if exact is not None and exact["status"] == "estimate":
+        out.append(
+            f"Among the {int(exact['n'])} PDU and regional inspections stating a PO shortfall, "
+            f"units rated Inadequate had a shortfall {_num(exact['estimate'])} percentage "
+            f"points higher than better-rated ones (median of pairs; {_ci(exact)}; exact "
+            f"p = {float(exact['p_value']):.2f})."
+        )
+    ml = _row(table, MAIN_PREDICTOR, "unit", "maximum likelihood")
+    firth = _row(table, MAIN_PREDICTOR, "unit", "bias-reduced (Firth)")
+    if ml is not None and ml["status"] == "no finite estimate (separated)":
+        out.append("The ratings are separated, so no maximum-likelihood estimate exists.")
+    elif ml is not None and ml["status"] == "estimate":
+        out.append(
+            f"The proportional-odds model gives an odds ratio of a better rating of "
+            f"{_num(ml['estimate'], 2)} per 10 points more shortfall ({_ci(ml)})"
+            + (
+                f"; the bias-reduced estimate is {_num(firth['estimate'], 2)} ({_ci(firth)})."
+                if firth is not None and firth["status"] == "estimate"
+                else "."
+            )
+        )
+    return out
+
+
+def _region_findings(table: pd.DataFrame | None) -> list[str]:
+    if table is None or not {"level", "estimator", "n_regions"} <= set(table.columns):
+        return []
+    rows = table[table["level"].astype(str).str.startswith("region")]
+    ml = rows[(rows["estimator"] == "maximum likelihood") & (rows["status"] == "estimate")]
+    perm = rows[rows["status"] == "test"]
+    if ml.empty:
+        return []
+    r = ml.iloc[0]
+    text = (
+        f"At region level, the official vacancy figures of {int(r['n_regions'])} regions "
+        f"(attached to {int(r['n'])} PDU inspections without look-ahead) give an odds ratio "
+        f"of {_num(r['estimate'], 2)} per 10 vacant posts per PDU ({_ci(r)}, region-cluster "
+        "bootstrap)"
     )
+    if len(perm):
+        text += f"; shuffling the regions' figures gives p = {float(perm['p_value'].iloc[0]):.2f}"
+    return [text + ". That compares regions, not PDUs."]
 
 
 def answer(data: ReportData) -> str:
-    feats = data.tables["features"]
-    post = _post(feats)
-    stated = post.dropna(subset=[MAIN_PREDICTOR])
-    rated = stated.dropna(subset=["overall_rating"])
     question = (
         '<p class="lead"><strong>The question.</strong> Are HM Inspectorate of Probation '
-        "ratings worse where probation staffing is worse: in particular, where more probation "
-        "officer (PO) posts are vacant?</p>\n"
+        "ratings worse where probation staffing is worse: probation officer (PO) shortfall, "
+        "the PO/PSO mix, caseloads, sickness?</p>\n"
     )
-    opening = (
-        f"A PO vacancy rate is stated for {len(stated)} of the {len(post)} PDU and regional "
-        f"inspections in the data ({len(rated)} of them with an overall rating)."
-    )
-    status = _ordinal_status(data)
-    if status == "separated":
-        worst = rated.loc[rated["overall_rating"] == "Inadequate", MAIN_PREDICTOR]
-        better = rated.loc[rated["overall_rating"] != "Inadequate"]
-        finding = (
-            f"Every one of them rated Inadequate had a higher stated rate ({_range(worst)}) than "
-            f"every better-rated one ({_range(better[MAIN_PREDICTOR])}). The ratings are "
-            "completely separated, so a regression model has no finite estimate of the "
-            "association, and none is shown."
-            if len(worst) and len(better)
-            else "The ratings are completely separated, so no finite model estimate exists."
-        )
-    elif status == "estimated":
-        finding = _estimate_sentence(data, len(rated))
-    else:
-        finding = "No model could be fitted to these inspections (see Methods and caveats)."
-    exact = data.publication.table("po_vacancy_by_rating_exact_test")
-    test = ""
-    if exact is not None and len(exact) and pd.notna(exact["p_value_exact"].iloc[0]):
-        row = exact.iloc[0]
-        test = (
-            f"An exact rank test, which needs no model, gives p = {row['p_value_exact']:.2f} "
-            f"(two-sided; {int(row['n_inadequate'])} Inadequate against "
-            f"{int(row['n_better'])} better-rated units)."
-        )
+    table = analysis_table_of(data)
+    findings = _unit_findings(table) + _region_findings(table)
     verdict = (
-        "This is consistent with the Inspectorate's own account that staff shortages go with "
-        f"poor ratings, but with {_plural(len(rated), 'unit')} it is neither evidence of an "
-        "effect nor of its absence, and an association in these data would not be a cause."
+        "None of these excludes no association, and none could be a cause: with this few units "
+        "the data are consistent with the Inspectorate's account that shortages go with poor "
+        "ratings, and with no link at all."
     )
+    if table is not None and "status" in table.columns:
+        counts = table["status"].astype(str).value_counts()
+        n_est, n_sep, n_not = (
+            int(counts.get(k, 0))
+            for k in ("estimate", "no finite estimate (separated)", "not estimable")
+        )
+        verdict += (
+            f" The analysis table takes every staffing dimension in turn: of its "
+            f"{len(table)} rows, {n_est} {_verb(n_est, 'gives', 'give')} an estimate, "
+            f"{n_sep} {_verb(n_sep, 'has', 'have')} no finite estimate because the data "
+            f"separate the ratings, and {n_not} cannot be estimated from these data (mostly "
+            "because no inspection states the measure); each row says what it can and "
+            "cannot support."
+        )
     bulletin = data.raw.get(BULLETIN_TABLE)
     context = ""
     if bulletin is not None:
@@ -155,24 +179,9 @@ def answer(data: ReportData) -> str:
                 f"quality of work falls when caseloads exceed {_num(row['value'].iloc[0])} "
                 '<a href="#comparison">(see the comparison)</a>.'
             )
-    table = analysis_table_of(data)
-    if table is not None and "status" in table.columns:
-        counts = table["status"].astype(str).value_counts()
-        n_est, n_sep, n_not = (
-            int(counts.get(k, 0))
-            for k in ("estimate", "no finite estimate (separated)", "not estimable")
-        )
-        verdict += (
-            f" The analysis table below takes every staffing dimension in turn: of its "
-            f"{len(table)} rows, {n_est} {_verb(n_est, 'gives', 'give')} an estimate, "
-            f"{n_sep} {_verb(n_sep, 'has', 'have')} no finite estimate because the data "
-            f"separate the ratings, and {n_not} cannot be estimated from these data; each row "
-            "says what it can and cannot support."
-        )
-    lead = "Only a fragile one." if status == "estimated" else "Not yet an answer."
     defended = (
-        f"<p><strong>What these data can defend.</strong> {lead} "
-        + " ".join(_e(s) for s in (opening, finding, test, verdict) if s)
+        "<p><strong>What these data can defend.</strong> Little, yet. "
+        + " ".join(_e(x) for x in (*findings, verdict) if x)
         + "</p>\n"
     )
     return question + defended + (_p(context) if context else "")
@@ -236,7 +245,13 @@ def stated_table(data: ReportData) -> pd.DataFrame:
                 ].nunique(),
             }
         )
-    out = pd.DataFrame(rows)
+    columns = [
+        "measure",
+        "inspections_stating_it_exactly",
+        "of_which_PDU_or_region",
+        "stated_only_as_a_bound_or_approximately",
+    ]
+    out = pd.DataFrame(rows, columns=columns)  # no staffing figures: an empty table
     return out.sort_values(["inspections_stating_it_exactly", "measure"], ascending=[False, True])
 
 
@@ -273,7 +288,7 @@ def not_stated_table(data: ReportData) -> pd.DataFrame:
             "PDU and regional inspections",
         ),
         (
-            "PDU and regional inspections without a PO vacancy rate",
+            "PDU and regional inspections without a PO shortfall (vacancy or % of target)",
             post[MAIN_PREDICTOR].isna().sum() if MAIN_PREDICTOR in post else len(post),
             len(post),
             "PDU and regional inspections",
@@ -415,7 +430,7 @@ def model_tables(data: ReportData) -> pd.DataFrame | None:
 
 
 def predicted_numbers(data: ReportData) -> pd.DataFrame:
-    t = data.publication.table("predicted_rating_by_po_vacancy")
+    t = data.publication.table("predicted_rating_by_po_shortfall")
     return t if t is not None else pd.DataFrame()
 
 

@@ -84,18 +84,38 @@ SECTIONS: tuple[Section, ...] = (
             ),
             FigureItem(("04_staffing_by_rating",), content.staffing_by_rating_numbers),
             TableItem(
-                "po_vacancy_by_rating_exact_test",
-                "PO vacancy: Inadequate against better-rated units (exact rank test)",
-                subtitle="Two-sided exact Mann-Whitney test, PDU and regional inspections",
+                "region_rule_sensitivity",
+                "Region level: the estimate under each temporal rule",
+                subtitle="Which official snapshot stands for an inspection's time (one date "
+                "only: September 2023)",
+            ),
+            TableItem(
+                "po_shortfall_by_rating_exact_test",
+                "PO shortfall: Inadequate against better-rated units (exact rank comparison)",
+                subtitle="Exact Wilcoxon-Mann-Whitney test with the Hodges-Lehmann shift, PDU "
+                "and regional inspections",
             ),
             FigureItem(("03_staffing_vs_keep_safe",), content.staffing_vs_outcome_numbers),
             FigureItem(("05_coefficients",), content.coefficient_numbers),
             FigureItem(("06_predicted_rating_by_po_vacancy",), content.predicted_numbers),
             TableItem(
                 "models",
-                "Model estimates (maximum likelihood)",
+                "Model estimates (maximum likelihood and bias-reduced)",
                 make=content.model_tables,
-                subtitle="Coefficients on the log-odds scale with 95% intervals",
+                subtitle="Coefficients on the log-odds scale with 95% profile intervals",
+            ),
+            TableItem(
+                "model_ordinal_glance",
+                "The maximum-likelihood ordinal model at a glance",
+            ),
+            TableItem(
+                "model_ordinal_firth_glance",
+                "The bias-reduced ordinal model at a glance",
+            ),
+            TableItem(
+                "predicted_rating_by_po_shortfall",
+                "Predicted rating probabilities across PO shortfall (bias-reduced)",
+                subtitle="The numbers of the predicted-probability figure, with 95% intervals",
             ),
         ),
     ),

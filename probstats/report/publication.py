@@ -5,11 +5,16 @@ SVG, with an ``.alt.txt`` sidecar each) and are listed with their alt text in
 ``figures/README.md``; tables go to ``figures/tables/`` as CSV and Markdown.
 Everything is written deterministically, so an unchanged input gives
 byte-identical files.
+
+The analysis behind them: :mod:`probstats.report.evidence` (every staffing dimension x
+level x estimator) and :mod:`probstats.report.analysis` (the main fits of PO shortfall:
+maximum likelihood beside the bias-reduced estimate, never instead of it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +23,28 @@ import pandas as pd
 from probstats.dataset.summaries import coverage_by_year
 from probstats.report import figures as figs
 from probstats.report import tables as tab
-from probstats.report.analysis import (
-    KEEP_SAFE,
-    MAIN_PREDICTOR,
-    exact_rank_test,
-    main_fits,
-    ordinal_rating_model,
-)
+from probstats.report.analysis import KEEP_SAFE, MAIN_PREDICTOR, Fit, exact_rank_test, main_fits
 from probstats.report.render import FigureRecord, save_figure, write_figure_index
 from probstats.report.style import DEFAULT_SOURCE
 
-#: Predicted probabilities are shown over this range of PO vacancy (percentage points).
-VACANCY_GRID = np.arange(0.0, 50.5, 2.5)
+#: Predicted probabilities are shown over this range of PO shortfall (percentage points).
+SHORTFALL_GRID = np.arange(0.0, 60.5, 2.5)
+#: Effects are reported per this many percentage points of PO shortfall.
+PER = 10.0
+_EVENTS = {"Requires improvement or worse": ["Inadequate", "Requires improvement"]}
+
+
+@dataclass
+class _Analysis:
+    """Everything the figures and tables of one build are drawn from."""
+
+    features: pd.DataFrame
+    fits: dict[str, Fit]
+    table: pd.DataFrame | None
+    sensitivity: pd.DataFrame | None
+    prediction: pd.DataFrame | None
+    coefficients: pd.DataFrame
+    caveat: str
 
 
 def _model_notes(fits) -> pd.DataFrame:
@@ -37,21 +52,162 @@ def _model_notes(fits) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _prediction_frame(fit) -> pd.DataFrame | None:
-    """Predicted rating probabilities across PO vacancy 0-50% with delta-method bands."""
+def _prediction_frame(fit: Fit) -> pd.DataFrame | None:
+    """Predicted rating probabilities across PO shortfall with delta-method bands."""
     from probstats.models.inference.predict import predict_curve
 
     if not fit.estimable:
         return None
-    return predict_curve(
-        fit.result,
-        MAIN_PREDICTOR,
-        values=VACANCY_GRID,
-        events={"Requires improvement or worse": ["Inadequate", "Requires improvement"]},
+    # "Requires improvement or worse" says something only when better ratings occur
+    cats = set(fit.result.categories)
+    events = _EVENTS if cats - set(_EVENTS["Requires improvement or worse"]) else None
+    return predict_curve(fit.result, MAIN_PREDICTOR, values=SHORTFALL_GRID, events=events)
+
+
+def _coefficients(fits: dict[str, Fit]) -> pd.DataFrame:
+    """Odds ratios of PO shortfall per 10 points, ML beside bias-reduced, profile intervals."""
+    frames = []
+    for key in ("ordinal", "ordinal_firth"):
+        fit = fits[key]
+        if not fit.estimable:
+            continue
+        t = fit.result.tidy(conf_method="profile", per={MAIN_PREDICTOR: PER}, auxiliary=False)
+        label = "maximum likelihood" if key == "ordinal" else "bias-reduced (Firth)"
+        frames.append(t.assign(model=f"{label} (n = {fit.n_used})"))
+    if not frames:
+        return pd.DataFrame(columns=["term", "estimate", "conf_low", "conf_high", "model"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _caveat(fits: dict[str, Fit], features: pd.DataFrame) -> str:
+    ml, firth = fits["ordinal"], fits["ordinal_firth"]
+    observed = features.loc[features["unit_type"].isin(("PDU", "region")), MAIN_PREDICTOR]
+    observed = observed.dropna()
+    if not firth.ok:
+        return "Model not fitted: see tables/model_notes."
+    rng = f" (observed {observed.min():g}-{observed.max():g}%)" if len(observed) else ""
+    ml_text = (
+        "the maximum-likelihood estimate does not exist (the ratings are separated), so only "
+        "the bias-reduced one is shown"
+        if ml.separated
+        else "maximum likelihood beside the bias-reduced (Firth) estimate"
+    )
+    return (
+        f"{firth.n_used} PDU and region inspections with PO shortfall stated{rng}; {ml_text}; "
+        "95% profile-likelihood intervals. Too few inspections for a reliable estimate; an "
+        "association, not a cause."
     )
 
 
-# long: the publication's table of contents: one call per output, in order
+def analyse(
+    tables: dict[str, pd.DataFrame],
+    staffing_features: pd.DataFrame | None = None,
+    *,
+    n_boot: int = 499,
+    n_perm: int = 499,
+) -> _Analysis:
+    """Fit everything the publication shows (no files written)."""
+    from probstats.report.evidence import analysis_table, region_rule_sensitivity
+
+    feats = tables["features"]
+    # a raw folder that states no staffing or case figures (e.g. a synthetic one) still
+    # gets every figure: the main models' columns are then empty, not missing
+    for col in (MAIN_PREDICTOR, KEEP_SAFE):
+        if col not in feats.columns:
+            feats = feats.assign(**{col: np.nan})
+    if staffing_features is not None:
+        from probstats.official.panel import with_staffing_features
+
+        feats = with_staffing_features(feats, staffing_features)
+    fits = main_fits(feats)
+    official = tables.get("official")
+    region = (tables["inspections"], official, tables["units"]) if official is not None else ()
+    table = analysis_table(feats, *region, n_boot=n_boot, n_perm=n_perm)
+    sensitivity = region_rule_sensitivity(*region, n_boot=max(99, n_boot // 2)) if region else None
+    return _Analysis(
+        feats,
+        fits,
+        table,
+        sensitivity,
+        _prediction_frame(fits["ordinal_firth"]),
+        _coefficients(fits),
+        _caveat(fits, feats),
+    )
+
+
+def _figures(tables, a: _Analysis, source: str) -> list[tuple[str, Callable[[], object]]]:
+    insp, feats, panel = tables["inspections"], a.features, tables["panel"]
+    x_label = "PO shortfall (vacancy, %)"
+    empty_pred = pd.DataFrame(columns=[MAIN_PREDICTOR, "category", "prob", "lo", "hi"])
+    return [
+        ("01_ratings_over_time", lambda: figs.ratings_over_time(insp, source=source)),
+        ("02_ratings_by_region", lambda: figs.ratings_by_region(insp, source=source)),
+        (
+            "03_staffing_vs_keep_safe",
+            lambda: figs.staffing_vs_outcome(
+                feats,
+                measures=[m for m in figs.DEFAULT_STAFFING_MEASURES if m in feats.columns]
+                or [MAIN_PREDICTOR],
+                source=source,
+            ),
+        ),
+        ("04_staffing_by_rating", lambda: figs.staffing_by_rating(feats, source=source)),
+        (
+            "05_coefficients",
+            lambda: figs.coefficient_plot(
+                a.coefficients,
+                exponentiate=True,
+                term_labels={MAIN_PREDICTOR: "PO shortfall, per 10 points"},
+                xlabel="Odds ratio of a better rating per 10 points more PO shortfall (log)",
+                title="PO shortfall and the rating: the estimates these data allow",
+                subtitle=a.caveat,
+                source=source,
+            ),
+        ),
+        (
+            "06_predicted_rating_by_po_vacancy",
+            lambda: figs.predicted_probabilities(
+                a.prediction if a.prediction is not None else empty_pred,
+                x=MAIN_PREDICTOR,
+                x_label=x_label,
+                xlim=(0, 60),
+                title="Predicted rating by PO shortfall: bias-reduced (Firth) estimate",
+                subtitle=a.caveat,
+                source=source,
+            ),
+        ),
+        ("07_repeat_inspections", lambda: figs.repeat_inspections(panel, source=source)),
+        (
+            "08_data_coverage",
+            lambda: figs.data_coverage(feats, staffing=tables["staffing"], source=source),
+        ),
+        ("09_analysis_forest", lambda: figs.forest_plot(a.table, source=source)),
+    ]
+
+
+def _tables(tables, a: _Analysis) -> dict[str, pd.DataFrame]:
+    insp = tables["inspections"]
+    out = {
+        "coverage_by_year": coverage_by_year(insp).reset_index(),
+        "ratings_by_unit_type_year": tab.ratings_by_unit_type_year(insp),
+        "ratings_by_region_year": tab.ratings_by_region_year(insp),
+        "staffing_by_rating": tab.staffing_summary_by_rating(a.features),
+        "analysis_table": a.table,
+        "model_notes": _model_notes(a.fits),
+        "po_shortfall_by_rating_exact_test": exact_rank_test(a.features),
+    }
+    if a.sensitivity is not None:
+        out["region_rule_sensitivity"] = a.sensitivity
+    for key, fit in a.fits.items():
+        # a separated fit has no finite estimates: its table would only show drift
+        if fit.estimable:
+            out[f"model_{key}_tidy"] = fit.result.tidy(conf_method="profile")
+            out[f"model_{key}_glance"] = fit.result.glance()
+    if a.prediction is not None:
+        out["predicted_rating_by_po_shortfall"] = a.prediction
+    return out
+
+
 def build_publication(
     tables: dict[str, pd.DataFrame],
     out_dir: Path,
@@ -65,7 +221,8 @@ def build_publication(
     Parameters
     ----------
     tables
-        The processed tables, as returned by :func:`probstats.dataset.build.build_tables`.
+        The processed tables, as returned by :func:`probstats.dataset.build.build_tables`
+        (with ``official``, the official workforce figures, for the region level).
     out_dir
         The figures folder; tables go to ``out_dir / "tables"``.
     staffing_features
@@ -80,116 +237,22 @@ def build_publication(
     table_dir = out_dir / "tables"
     out_dir.mkdir(parents=True, exist_ok=True)
     table_dir.mkdir(parents=True, exist_ok=True)
-    insp, feats, panel = tables["inspections"], tables["features"], tables["panel"]
-    written: list[Path] = []
-    # --staffing: an analyst's panel (kept minimal here; the analysis reads the harmonised
-    # columns of the features view, whatever their source)
     source = staffing_source or DEFAULT_SOURCE
-    # a raw folder that states no staffing or case figures (e.g. a synthetic one) still
-    # gets every figure: the main models' columns are then empty, not missing
-    for col in (MAIN_PREDICTOR, KEEP_SAFE):
-        if col not in feats.columns:
-            feats = feats.assign(**{col: np.nan})
-    if staffing_features is not None:
-        from probstats.official.panel import with_staffing_features
-
-        feats = with_staffing_features(feats, staffing_features)
-
-    progress("fitting the main models")
-    fits = main_fits(feats)
-    if staffing_features is not None:
-        fits["ordinal_shortfall_po_pct"] = ordinal_rating_model(feats, "shortfall_po_pct")
-    ordinal = fits["ordinal"]
-    pred = _prediction_frame(ordinal)
-
-    coef_frames = []
-    for fit in fits.values():
-        if fit.estimable:
-            t = fit.result.tidy()
-            t = t[t.get("coef_type", pd.Series("coefficient", index=t.index)) == "coefficient"]
-            coef_frames.append(t.assign(model=f"{fit.name} (n = {fit.n_used})"))
-    coefs = (
-        pd.concat(coef_frames, ignore_index=True)
-        if coef_frames
-        else pd.DataFrame(columns=["term", "estimate", "conf_low", "conf_high", "model"])
-    )
-
-    observed = feats.loc[feats["unit_type"].isin(("PDU", "region")), MAIN_PREDICTOR].dropna()
-    if ordinal.separated:
-        caveat = (
-            f"No finite estimate: among the {ordinal.n_used} PDU and region inspections with a "
-            "stated PO vacancy rate, the rate separates the ratings completely (see "
-            "tables/model_notes). Too few inspections to estimate an association."
-        )
-    elif ordinal.ok and len(observed):
-        caveat = (
-            f"Fitted to {ordinal.n_used} PDU and region inspections with the PO vacancy rate "
-            f"stated (observed {observed.min():g}-{observed.max():g}%); "
-            f"{len(ordinal.warnings)} model warnings, see tables/model_notes. "
-            "Too few inspections for a reliable estimate; an association, not a cause."
-        )
-    else:
-        caveat = "Model not fitted: see tables/model_notes."
-    figure_specs: list[tuple[str, Callable[[], object]]] = [
-        ("01_ratings_over_time", lambda: figs.ratings_over_time(insp, source=source)),
-        ("02_ratings_by_region", lambda: figs.ratings_by_region(insp, source=source)),
-        (
-            "03_staffing_vs_keep_safe",
-            lambda: figs.staffing_vs_outcome(
-                feats,
-                measures=[m for m in figs.DEFAULT_STAFFING_MEASURES if m in feats.columns]
-                or [MAIN_PREDICTOR],
-                source=source,
-            ),
-        ),
-        ("04_staffing_by_rating", lambda: figs.staffing_by_rating(feats, source=source)),
-        ("05_coefficients", lambda: figs.coefficient_plot(coefs, subtitle=caveat, source=source)),
-        (
-            "06_predicted_rating_by_po_vacancy",
-            lambda: figs.predicted_probabilities(
-                pred
-                if pred is not None
-                else pd.DataFrame(columns=[MAIN_PREDICTOR, "category", "prob", "lo", "hi"]),
-                x=MAIN_PREDICTOR,
-                xlim=(0, 50),
-                subtitle=caveat,
-                source=source,
-            ),
-        ),
-        ("07_repeat_inspections", lambda: figs.repeat_inspections(panel, source=source)),
-        (
-            "08_data_coverage",
-            lambda: figs.data_coverage(feats, staffing=tables["staffing"], source=source),
-        ),
-    ]
+    progress("fitting the models of the analysis")
+    a = analyse(tables, staffing_features)
+    written: list[Path] = []
     records: list[FigureRecord] = []
-    for stem, make in figure_specs:
-        fig = make()
-        record = save_figure(fig, out_dir / stem)
+    for stem, make in _figures(tables, a, source):
+        record = save_figure(make(), out_dir / stem)
         records.append(record)
         written += list(record.files)
         progress(f"figure {stem}")
     written.append(write_figure_index(records, out_dir / "README.md"))
-
-    descriptive = {
-        "coverage_by_year": coverage_by_year(insp).reset_index(),
-        "ratings_by_unit_type_year": tab.ratings_by_unit_type_year(insp),
-        "ratings_by_region_year": tab.ratings_by_region_year(insp),
-        "staffing_by_rating": tab.staffing_summary_by_rating(feats),
-        "model_notes": _model_notes(fits),
-        "po_vacancy_by_rating_exact_test": exact_rank_test(feats),
-    }
-    for fit_key, fit in fits.items():
-        # A separated fit has no finite estimates: its table would only show drift.
-        if fit.estimable:
-            descriptive[f"model_{fit_key}_tidy"] = fit.result.tidy()
-            descriptive[f"model_{fit_key}_glance"] = fit.result.glance()
-    if pred is not None:
-        descriptive["predicted_rating_by_po_vacancy"] = pred
-    for name, frame in descriptive.items():
+    frames = _tables(tables, a)
+    for name, frame in frames.items():
         written.append(tab.write_table_csv(frame, table_dir / f"{name}.csv"))
         written.append(tab.write_table_markdown(frame, table_dir / f"{name}.md"))
-    progress(f"wrote {len(descriptive)} tables to {table_dir}")
+    progress(f"wrote {len(frames)} tables to {table_dir}")
     _remove_stale(out_dir, written, progress)
     return written
 

@@ -86,3 +86,31 @@ class SparseCategoryWarning(ProbstatsWarning):
 
 class DroppedRowsWarning(ProbstatsWarning):
     """Rows were dropped (e.g. complete-case analysis); the message says which."""
+
+
+# --- extraction
+class ExtractionError(ProbstatsError):
+    """A document could not be read (missing, binary, undecodable, malformed PDF or HTML).
+
+    The message always names the file so that a batch can report it and go on.
+    """
+
+
+class UnsupportedFormatError(ExtractionError):
+    """The content is neither text, HTML nor PDF (detected from the bytes, not the name)."""
+
+
+class MissingReaderError(ExtractionError):
+    """Reading this format needs an optional dependency that is not installed."""
+
+
+class ExtractionOptionError(ProbstatsError, ValueError):
+    """An extraction option has a value outside the allowed ones (the message lists them)."""
+
+
+class StagingError(ProbstatsError):
+    """A staging folder cannot be written (e.g. it already holds files not made by a stage)."""
+
+
+class ExtractionWarning(ProbstatsWarning):
+    """Something in a document was read with a fallback (e.g. decoded as Windows-1252)."""

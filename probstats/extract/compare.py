@@ -17,8 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from probstats.extract.records import Record
-from probstats.ratings import parse_rating
-from probstats.units import normalise_name
+from probstats.extract._deps import normalise_name, parse_rating
 
 #: Kinds of finding, from most to least serious.
 KINDS = ("mismatch", "missing_in_dataset", "less_precise_in_dataset", "no_matching_row")
@@ -89,7 +88,7 @@ def read_dataset(inspections_csv: str | Path) -> dict[str, pd.DataFrame]:
     """Read inspections.csv and, when present beside it, staffing.csv and case_measures.csv."""
     path = Path(inspections_csv)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise FileNotFoundError(f"{path}: no such file")  # noqa: TRY003
     tables = {"inspections": pd.read_csv(path, dtype=str, keep_default_na=False)}
     for name in ("staffing", "case_measures"):
         other = path.with_name(f"{name}.csv")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from probstats.schema import RAW_TABLES
+from probstats.extract._deps import RAW_TABLES, ExtractionOptionError
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -44,8 +44,10 @@ class Evidence:
     """Where a value came from: ``text[start:end]`` of the document's reference text.
 
     ``start``/``end`` delimit the matched wording; ``sentence_start`` and
-    ``sentence_end`` the sentence around it. For HTML input the reference text
-    is the page's visible text (see :func:`probstats.extract.text.html_to_text`).
+    ``sentence_end`` the sentence around it; ``page`` is the 1-based PDF page
+    (``None`` for text and HTML) and ``section`` the report section
+    (:data:`probstats.extract.sections.SECTIONS`). For HTML input the reference
+    text is the page's visible text (see :func:`probstats.extract.readers.read_html`).
     """
 
     start: int
@@ -53,6 +55,8 @@ class Evidence:
     text: str
     sentence_start: int
     sentence_end: int
+    page: int | None = None
+    section: str = ""
 
 
 @dataclass
@@ -68,6 +72,7 @@ class StaffingFact:
     basis: str = ""
     as_at: str = ""
     notes: str = ""
+    confidence: float = 1.0
 
 
 @dataclass
@@ -83,6 +88,7 @@ class CaseMeasure:
     n_cases: int | None = None
     qualifier: str = ""
     notes: str = ""
+    confidence: float = 1.0
 
 
 @dataclass
@@ -94,6 +100,22 @@ class StandardRating:
     evidence: Evidence
     standard_code: str = ""
     notes: str = ""
+    confidence: float = 1.0
+
+
+@dataclass
+class Candidate:
+    """A value read with too little confidence to be a fact: for a reviewer to decide.
+
+    ``field`` is an inspection column ("overall_rating") or a fact kind
+    ("staffing:vacancy_rate/PO"); ``value`` is what was read, as text.
+    """
+
+    field: str
+    value: str
+    evidence: Evidence
+    confidence: float
+    reason: str
 
 
 @dataclass
@@ -130,6 +152,8 @@ class Record:
     case_measures: list[CaseMeasure] = field(default_factory=list)
     standard_ratings: list[StandardRating] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
     source_file: str | None = None
     document: int = 0
     doc_start: int = 0
@@ -168,6 +192,8 @@ class Record:
             "staffing": [_fact_dict(f) for f in self.staffing],
             "case_measures": [_fact_dict(f) for f in self.case_measures],
             "standard_ratings": [_fact_dict(f) for f in self.standard_ratings],
+            "confidence": dict(self.confidence),
+            "candidates": [asdict(c) for c in self.candidates],
             "warnings": list(self.warnings),
         }
 
@@ -237,7 +263,7 @@ def records_to_frame(
     [{'unit_name': 'Derby City', 'overall_rating': 'Good'}]
     """
     if table not in TABLES:
-        raise ValueError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
+        raise ExtractionOptionError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
     rows: list[dict[str, Any]] = []
     for rec in records:
         base = {

@@ -1,0 +1,176 @@
+"""The case sample (cases inspected, community, licence) and case-sample percentages.
+
+A case-sample percentage is a number followed by "of cases" (or written
+before "of the N cases") in a sentence that judges quality. Its stage and
+aspect are the nearest stage and aspect words within :data:`STAGE_WINDOW`
+characters; whether it counts sufficient or insufficient cases is read from
+its own clause, before and after the figure ("missing or insufficient in 30%
+of cases" counts shortfalls). In a comparison ("55% for assessment, compared
+with 40% for planning") the second figure is read with its own stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from probstats.extract.finders.context import Doc, Found
+from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
+from probstats.extract.numerals import DIGITS, NUMBER, PERCENT, as_int, parse_number, qualifier_before
+from probstats.extract.records import CaseMeasure
+
+_I = re.IGNORECASE
+_CASES_TOTAL = re.compile(
+    rf"\b(?:reviewed|inspected|examined|assessed|looked[ ]+at|read)[ ]+(?:a[ ]+(?:total[ ]+)?"
+    rf"(?:sample[ ]+)?of[ ]+)?(?P<n>{DIGITS})[ ]+(?:probation[ ]+|individual[ ]+)?cases\b"
+    rf"|\b(?P<n2>{DIGITS})[ ]+cases[ ]+(?:were|have[ ]+been)[ ]+(?:inspected|reviewed|examined)"
+    rf"|\bsample[ ]+(?:consisted|comprised|was[ ]+made[ ]+up)[ ]+of[ ]+(?P<n3>{DIGITS})[ ]+cases"
+    rf"|\bsample[ ]+of[ ]+(?P<n4>{DIGITS})[ ]+cases"
+    rf"|\b(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<n5>{DIGITS})[ ]+cases[ ]+(?:we[ ]+)?(?:inspected|reviewed|examined)",
+    _I,
+)
+_COMMUNITY = re.compile(r"\bcommunity\b", _I)
+_LICENCE = re.compile(r"\blicen[cs]e|post-release|released[ ]+(?:from|on)|\bcustod", _I)
+_NUM = re.compile(NUMBER, _I)
+_SUFFICIENCY = re.compile(
+    r"sufficien|judged|well[ ]+enough|acceptable|satisfactor|adequate|good[ ]+enough|effective|"
+    r"appropriate|\bmet\b|able[ ]+to|good[ ]+standard|high[ ]+quality|good[ ]+quality|missing",
+    _I,
+)
+_STAGES = [
+    ("court_reports", re.compile(r"court[ ]+reports?|pre-sentence|\bPSRs?\b|court[ ]+work|advice[ ]+to[ ]+(?:the[ ]+)?court", _I)),
+    ("unpaid_work", re.compile(r"unpaid[ ]+work", _I)),
+    ("victim_work", re.compile(r"\bvictims?\b", _I)),
+    ("implementation_delivery", re.compile(r"implementation|\bdelivery\b|\bdelivering\b", _I)),
+    ("assessment", re.compile(r"\bassessments?\b|\bassessing\b", _I)),
+    ("planning", re.compile(r"\bplanning\b|\bplans?\b", _I)),
+    ("reviewing", re.compile(r"\breviewing\b|\breviews?\b", _I)),
+]  # fmt: skip
+_ASPECTS = [
+    ("victim_contribution", re.compile(r"victims?\b[^.]{0,80}?(?:contribut|statement|views)", _I)),
+    ("keep_safe", re.compile(r"\bsafe(?:ty|ly)?\b|risk[ ]+of[ ]+(?:serious[ ]+)?harm|protect\w*[ ]+(?:the[ ]+)?(?:public|others|other[ ]+people)|public[ ]+protection|safeguarding", _I)),
+    ("desistance", re.compile(r"desist|reoffend|offending-related|rehabilitat", _I)),
+    ("engagement", re.compile(r"engag", _I)),
+    ("compliance", re.compile(r"\bcompl(?:y|ied|iance)\b|enforcement", _I)),
+]  # fmt: skip
+_CASEISH = re.compile(
+    r"[ ]*of[ ]+(?:the[ ]+|all[ ]+|our[ ]+)?(?:[\w-]+[ ]+){0,3}?(?:cases|victims|people|individuals|"
+    r"service[ ]+users|reports|those|offenders)\b",
+    _I,
+)
+_COUNT_OF = re.compile(
+    rf"\b(?P<a>{DIGITS})[ ]+(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<b>{DIGITS})[ ]+(?:[\w-]+[ ]+){{0,2}}?cases\b", _I
+)
+_SHORTFALL = re.compile(
+    r"insufficien|not[ ]+(?:\w+[ ]+)?sufficien|\bfail\w*|did[ ]+not|had[ ]+not|was[ ]+not|were[ ]+not|"
+    r"\black\w*|no[ ]+evidence|inadequate|unacceptab|poor|missing|absent",
+    _I,
+)
+_POSITIVE = re.compile(r"judged[ ]+sufficient|were[ ]+sufficient|was[ ]+sufficient", _I)
+_CLAUSE = re.compile(r";|,[ ]+(?:but|while|whereas|although|compared)\b|\bcompared[ ]+(?:with|to)\b", _I)
+_COMPARED = re.compile(r"[ ,]*(?:compared[ ]+(?:with|to)|against|while|whereas|and|but|with)[ ]+(?:only[ ]+|just[ ]+)?$", _I)
+#: Characters around a case figure searched for its stage, aspect and judgement.
+STAGE_WINDOW, JUDGE_WINDOW = 120, 120
+
+
+def find_sample(doc: Doc) -> list[Found]:
+    """Cases inspected, and the community / licence split stated in the same sentence."""
+    w = doc.work
+    for s in doc.sents:
+        m = _CASES_TOTAL.search(w, s.start, s.end)
+        if m is None:
+            continue
+        grp = next(g for g in ("n", "n2", "n3", "n4", "n5") if m.group(g))
+        n = as_int(parse_number(m.group(grp)))
+        if n is None:
+            continue
+        ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
+        out = [Found("cases_inspected", n, doc.evidence(m.start(grp), m.end(grp)), m.start(), 0.9, ctx)]
+        nums = [x for x in _NUM.finditer(w, m.end(), s.end) if not PERCENT.match(w, x.start())]
+        got: set[str] = set()
+        for i, x in enumerate(nums):
+            nxt = nums[i + 1].start() if i + 1 < len(nums) else s.end
+            post = w[x.end() : min(nxt, x.end() + 80)]
+            value = as_int(parse_number(x.group()))
+            if value is None or value > n:
+                continue
+            field = "cases_community" if _COMMUNITY.search(post) else "cases_licence" if _LICENCE.search(post) else None
+            if field and field not in got:
+                got.add(field)
+                out.append(Found(field, value, doc.evidence(x.start(), x.end()), x.start(), 0.9, ctx))
+        return out
+    return []
+
+
+def _nearest(pats, text: str, lo: int, hi: int, pos: int):
+    best = None
+    for name, pat in pats:
+        for m in pat.finditer(text, lo, hi):
+            d = min(abs(m.start() - pos), abs(m.end() - pos))
+            if best is None or d < best[0]:
+                best = (d, name, m.group())
+    return None if best is None else (best[1], best[2])
+
+
+def _clause(w: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    lo, hi = max(s0, pos - JUDGE_WINDOW), min(s1, pos + JUDGE_WINDOW)
+    a = lo
+    for m in _CLAUSE.finditer(w, lo, pos):
+        a = m.end()
+    m = _CLAUSE.search(w, pos, hi)
+    return a, m.start() if m else hi
+
+
+def _judged(w: str, s0: int, s1: int, pos: int) -> str:
+    a, b = _clause(w, s0, s1, pos)
+    if _SHORTFALL.search(w, a, b) and not _POSITIVE.search(w, a, b):
+        return "shortfall"
+    return "sufficient"
+
+
+def _percent_figures(w: str, s0: int, s1: int) -> list[tuple[int, int, float | None, int | None, int | None]]:
+    found = []
+    prev_case = None
+    for m in PERCENT.finditer(w, s0, s1):
+        caseish = _CASEISH.match(w, m.end(), min(s1, m.end() + 80))
+        compared = prev_case is not None and _COMPARED.search(w, max(prev_case, m.start() - 40), m.start())
+        if caseish or compared:
+            found.append((m.start(), m.end(), parse_number(m.group("pct")), None, None))
+            prev_case = m.end()
+    for m in _COUNT_OF.finditer(w, s0, s1):
+        a, b = as_int(parse_number(m.group("a"))), as_int(parse_number(m.group("b")))
+        before = w[max(s0, m.start() - 60) : m.start()]
+        cue = _SUFFICIENCY.search(before)
+        if a is not None and b is not None and a <= b and cue and not re.search(r"\bnot\b|\bun\w+$|[;:]", before[max(0, cue.start() - 5) :]):
+            found.append((m.start(), m.end(), None, a, b))
+    return found
+
+
+def find_case_measures(doc: Doc) -> list[Found]:
+    """Case-sample percentages with stage, aspect and judgement."""
+    out: list[Found] = []
+    w = doc.work
+    for s in doc.sents:
+        if not _SUFFICIENCY.search(w, s.start, s.end):
+            continue
+        ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
+        for a, b, pct, n_suff, n_cases in _percent_figures(w, s.start, s.end):
+            lo, hi = _clause(w, s.start, s.end, a)
+            stage = _nearest(_STAGES, w, max(s.start, a - STAGE_WINDOW), min(s.end, b + STAGE_WINDOW), (a + b) // 2)
+            here = _nearest(_STAGES, w, lo, hi, (a + b) // 2)
+            stage = here or stage
+            aspect = _nearest(_ASPECTS, w, max(s.start, a - 2 * STAGE_WINDOW), min(s.end, b + 2 * STAGE_WINDOW), a)
+            qual, qlen = qualifier_before(w[max(s.start, a - 40) : a])
+            notes = "; ".join(f"{k} from '{v[1]}'" for k, v in (("stage", stage), ("aspect", aspect)) if v)
+            cm = CaseMeasure(
+                stage=stage[0] if stage else "overall",
+                aspect=aspect[0] if aspect else "quality",
+                value_pct=pct,
+                evidence=doc.evidence(a - qlen, b),
+                judged=_judged(w, s.start, s.end, a),
+                n_counted=n_suff,
+                n_cases=n_cases,
+                qualifier=qual,
+                notes=notes or "stage and aspect not named; recorded as overall quality",
+            )
+            out.append(Found("case_measure", cm, cm.evidence, a, 0.85, ctx))
+    return out

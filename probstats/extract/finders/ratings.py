@@ -1,0 +1,199 @@
+"""Overall, previous and standard ratings.
+
+A rating word counts only when it is quoted, follows a rating verb ("rated",
+"rating of", "judged"), or ends a table row ("1.1 Leadership | Good"). Each
+mention is then classified by its neighbourhood in a fixed window:
+previous ("previously rated"), kept ("kept its 'Good' rating": both current
+and previous), from/to ("from 'Inadequate' to 'Good'"), a standard ("Leadership
+was rated 'Good'"), or overall. Sentences naming three or more different
+ratings list the scale and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from probstats.extract._deps import parse_rating
+from probstats.extract.finders.context import Doc, Found
+
+RATING_WORDS = r"outstanding|good|requir(?:es?|ing|ed)[ ]+improvements?|inadequate"
+_I = re.IGNORECASE
+RATING_MENTION = re.compile(
+    rf"(?P<q>['\"])(?P<r1>{RATING_WORDS})['\"]"
+    rf"|\b(?:rated|rating(?:[ ]+(?:of|was|is))?:?|graded|judged(?:[ ]+to[ ]+be)?|assessed[ ]+as"
+    rf"|remains?|kept|retained)[ ]+(?:as[ ]+)?(?:being[ ]+)?(?P<r2>{RATING_WORDS})\b"
+    rf"|\|[ ]{{0,3}}(?P<r3>{RATING_WORDS})\b",
+    _I,
+)
+PREVIOUS_CONTEXT = re.compile(
+    r"\bprevious(?:ly)?\b|\bprior[ ]+(?:inspection|rating|visit)|\blast[ ]+(?:inspect\w*|rated)\b"
+    r"|\bearlier[ ]+inspection|\bthat[ ]+inspection\b|\bformerly[ ]+rated\b|\bwas[ ]+last\b"
+    r"|\blast[ ]+time\b|\bin[ ]+its[ ]+last\b",
+    _I,
+)
+_KEPT = re.compile(
+    r"\b(?:kept|keeps|retained|retains|maintained|maintains|held[ ]+on[ ]+to|remains?|stays?)"
+    r"(?:[ ]+(?:its|their|the))?[ ]{0,2}['\"]?$",
+    _I,
+)
+_OVERALL = re.compile(r"\boverall\b", _I)
+UNIT_CUE = re.compile(
+    r"\bPDUs?\b|probation[ ]+delivery[ ]+units?|\bregions?\b|\bregional\b|\bCRCs?\b|community[ ]+"
+    r"rehabilitation[ ]+compan|\bdivisions?\b|\bNPS\b|probation[ ]+services?\b|\bservice\b",
+    _I,
+)
+FROM_TO = re.compile(
+    rf"\bfrom[ ]+['\"]?(?:{RATING_WORDS})['\"]?[ ]+(?:in[ ]+\d{{4}}[ ]+)?to[ ]+['\"]?(?:{RATING_WORDS})",
+    _I,
+)
+#: Inspection standards and domains, with the wording that names them.
+DOMAINS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(p, _I))
+    for name, p in (
+        ("Statutory victim work", r"\b(?:statutory[ ]+)?victim[ ]+work\b|\bwork[ ]+with[ ]+victims\b"),
+        ("Court work", r"\bcourt[ ]+work\b|\bwork[ ]+(?:at|in)[ ]+court\b"),
+        ("Unpaid work", r"\bunpaid[ ]+work\b|\bcommunity[ ]+payback\b"),
+        ("Implementation and delivery", r"\bimplementation[ ]+and[ ]+delivery\b"),
+        ("Information and facilities", r"\binformation[ ]+and[ ]+facilities\b"),
+        ("Leadership", r"\bleadership\b"),
+        ("Staff", r"\bstaff(?:ing)?\b"),
+        ("Services", r"(?<!probation )\bservices\b"),
+        ("Assessment", r"\bassessment\b"),
+        ("Planning", r"\bplanning\b"),
+        ("Reviewing", r"\breviewing\b"),
+        ("Case supervision", r"\bcase[ ]+supervision\b"),
+        ("Organisational delivery", r"\borganisational[ ]+delivery\b"),
+    )
+]  # fmt: skip
+_STANDARD_CODE = re.compile(r"\b([1-4]\.[1-9])[ ]{0,3}$")
+#: Between a domain and its rating only these words may stand ("Leadership was rated 'Good'").
+_LINK = re.compile(
+    r"[ ,'\"|:]*(?:(?:work|was|were|is|are|has|have|been|also|rated|judged|graded|assessed|as|to|"
+    r"be|being|the|its|their|a|an|given|received|rating|of|domain|standard)[ ,'\"|:]*){0,6}",
+    _I,
+)
+_FOR_DOMAIN = re.compile(r"['\"]?[ ]{0,2}(?:overall[ ]+)?(?:for|in)[ ]+(?:its[ ]+|the[ ]+|their[ ]+)?", _I)
+_NAMEISH = re.compile(r"\b[A-Z][a-z]|\bPDU|\bCRC|\bNPS|\bdivision\b|probation[ ]+(?:service|delivery)", re.I)
+#: Longest stretch of free words allowed between a domain and its rating.
+LINK_WINDOW = 60
+
+
+def _links(between: str) -> bool:
+    """True when the words between a domain and a rating tie them ("was strong and rated").
+
+    Rating words alone always tie; other wording must be short and name no unit
+    (so a headline "Leadership praised as Brookfield PDU rated 'Good'" is the unit's rating).
+    """
+    if _LINK.fullmatch(between):
+        return True
+    if len(between) > LINK_WINDOW:
+        return False
+    return _NAMEISH.search(between.replace("'", " ")) is None and re.search(r"[A-Z]", between) is None
+
+
+#: Characters read before / after a rating for its cues (the longest cue phrase is ~60).
+PRE_WINDOW, POST_WINDOW = 120, 80
+
+
+def canonical_rating(label: str) -> str | None:
+    """Canonical rating of matched wording ("requiring improvement" -> "Requires improvement").
+
+    Examples
+    --------
+    >>> canonical_rating("requiring  improvement"), canonical_rating("GOOD")
+    ('Requires improvement', 'Good')
+    """
+    key = " ".join(label.lower().split())
+    if key.startswith("requir"):
+        return "Requires improvement"
+    try:
+        return parse_rating(key)
+    except Exception:  # pragma: no cover - the pattern admits only the four labels
+        return None
+
+
+def _domain_before(pre: str) -> tuple[str, str] | None:
+    """A domain named right before a rating, linked to it only by rating words."""
+    best = None
+    for name, pat in DOMAINS:
+        for m in pat.finditer(pre):
+            if best is None or m.end() > best[2]:
+                best = (name, m.start(), m.end())
+    if best is None or not _links(pre[best[2] :]):
+        return None
+    code = _STANDARD_CODE.search(pre, 0, best[1])
+    return best[0], code.group(1) if code else ""
+
+
+def _domain_after(post: str) -> tuple[str, str] | None:
+    m = _FOR_DOMAIN.match(post)
+    if not m:
+        return None
+    for name, pat in DOMAINS:
+        if pat.match(post, m.end()):
+            return name, ""
+    return None
+
+
+_CURRENT = re.compile(
+    r"\b(?:now|this[ ]+(?:time|inspection|year)|latest|has[ ]+(?:now[ ]+)?(?:been|received))\b", _I
+)
+
+
+def _is_previous(pre: str, post: str) -> bool:
+    """A previous-inspection cue before the rating (not followed by a "now") or right after."""
+    last_prev = None
+    for m in PREVIOUS_CONTEXT.finditer(pre):
+        last_prev = m
+    if last_prev is not None:
+        cur = _CURRENT.search(pre, last_prev.end())
+        if cur is None:
+            return True
+    return PREVIOUS_CONTEXT.search(post[:60]) is not None
+
+
+def find_ratings(doc: Doc) -> list[Found]:
+    """Every rating mention, classified as overall, previous, kept or standard."""
+    out: list[Found] = []
+    w = doc.work
+    for si, s in enumerate(doc.sents):
+        ms = [
+            (canonical_rating(m.group(g)), m.start(g), m.end(g))
+            for m in RATING_MENTION.finditer(w, s.start, s.end)
+            for g in ("r1", "r2", "r3")
+            if m.group(g)
+        ]
+        if not ms or len({r for r, _, _ in ms}) >= 3:
+            continue  # no rating, or the four-point scale listed
+        from_to = FROM_TO.search(w, s.start, s.end)
+        for i, (rating, a, b) in enumerate(ms):
+            lo = max(ms[i - 1][2] if i else s.start, a - PRE_WINDOW)
+            hi = min(ms[i + 1][1] if i + 1 < len(ms) else s.end, b + POST_WINDOW)
+            out.extend(_classify(doc, si, rating, a, b, lo, hi, from_to, i))
+    return out
+
+
+def _classify(doc, si, rating, a, b, lo, hi, from_to, i) -> list[Found]:  # noqa: PLR0913
+    del i
+    w = doc.work
+    pre, post = w[lo:a], w[b:hi]
+    ev = doc.evidence(a, b)
+    if from_to and from_to.start() <= a < from_to.end():
+        to = w.find(" to ", from_to.start(), from_to.end())
+        kind = "previous_rating" if a < to else "overall_rating"
+        return [Found(kind, rating, ev, a, 0.9)]
+    if _is_previous(pre, post):
+        return [Found("previous_rating", rating, ev, a, 0.9)]
+    if _KEPT.search(pre) and re.match(r"['\"]?[ ]{0,2}rating", post):
+        return [Found("overall_rating", rating, ev, a, 0.9), Found("previous_rating", rating, ev, a, 0.9, note="kept")]
+    domain = _domain_before(pre) or _domain_after(post.lstrip("'\" "))
+    overall = _OVERALL.search(pre[-80:]) or re.match(r"['\"]?[ ]{0,2}overall", post)
+    if domain is not None and not overall:
+        name, code = domain
+        return [Found("standard", (name, code), ev, a, 0.9)]
+    if overall:
+        return [Found("overall_rating", rating, ev, a, 0.95)]
+    s = doc.sents[si]
+    if UNIT_CUE.search(w, s.start, s.end) or si == 0 or doc.mentions_in(s.start, s.end):
+        return [Found("overall_rating", rating, ev, a, 0.8)]
+    return []

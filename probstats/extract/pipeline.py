@@ -43,8 +43,8 @@ def _url_in(norm: str, seg: Segment) -> str | None:
     return None
 
 
-def _document(src: Source, norm: str, work: str, seg: Segment) -> list[Record]:
-    doc = Doc(src, work, seg, list(sentences(work, seg.start, seg.end)))
+def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Record]:
+    doc = Doc(src, work, seg, sents)
     doc.set_mentions(units.find_mentions(doc))
     counted = Counter(m.key for m in doc.mentions)
     units.add_bare_names(doc, [k for k, _ in counted.most_common(units.MAX_UNITS)])
@@ -87,10 +87,15 @@ def extract_source(src: Source) -> list[Record]:
     if not src.text.strip():
         return []
     norm = normalise(src.text)
-    work = mask(norm, boilerplate_spans(norm, list(sentences(norm))))
+    segs = split_documents(norm) if src.format == "text" else [Segment(0, len(norm))]
+    per_seg = [list(sentences(norm, seg.start, seg.end)) for seg in segs]
+    spans = boilerplate_spans(norm, [s for ss in per_seg for s in ss])
+    work = mask(norm, spans)
+    whole = set(spans)
     out: list[Record] = []
-    for seg in split_documents(norm) if src.format == "text" else [Segment(0, len(norm))]:
-        for rec in _document(src, norm, work, seg):
+    for seg, sents in zip(segs, per_seg, strict=True):
+        kept = [s for s in sents if (s.start, s.end) not in whole]
+        for rec in _document(src, norm, work, seg, kept):
             rec.document, rec.source_file = len(out), None if src.name == "<text>" else src.name
             rec.warnings[:0] = src.warnings
             out.append(rec)

@@ -13,6 +13,7 @@ with windows of fixed size, so no input can make a scan quadratic.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,20 +122,24 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Sen
 # pasted on one line) only the cue's own wording is masked, so the release glued to
 # a cookie banner still yields its record.
 _SENTENCE_CUES = re.compile(
-    r"\bcookies?\b|\bskip to (?:main )?content\b|open government licence|to view this licen[cs]e"
-    r"|\bwrite to:|information policy team|the national archives|london tw9 4du|^e-?mail:"
+    r"cookie|skip to (?:main )?content\b|open government licence|to view this licen[cs]e"
+    r"|write to:|information policy team|the national archives|london tw9 4du|^e-?mail:"
     r"|this publication is available at|uses a four[- ]point (?:rating )?scale"
     r"|probation delivery units \(pdus\) replaced|\bis the independent inspector of"
     r"|media enquiries|share this page|print this page|related content|back to top"
-    r"|^kew,?$|^or e-?mail:?$|^https?://\S{1,300}$",
-    re.IGNORECASE,
-)
+    r"|^kew,?$|^or e-?mail:?$|^https?://\S{1,300}$|^url: https?://\S{1,300}$",
+    re.MULTILINE,
+)  # run on the lower-case text: no IGNORECASE, so the engine can skip by first letters
+#: Lower-cases ASCII letters only (offsets stay valid).
+ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
 #: A boilerplate sentence longer than this is text glued to a banner: mask the cue only.
 MAX_BOILERPLATE = 400
 _CUE_EXTENT = re.compile(r"[^.?!\n]{0,200}[.?!]?")
 
 
-def boilerplate_spans(text: str, sents: list[Sentence]) -> list[tuple[int, int]]:
+def boilerplate_spans(
+    text: str, sents: list[Sentence], low: str | None = None
+) -> list[tuple[int, int]]:
     """Spans of boilerplate (cookie banner, licence, contact lines, scale notes).
 
     Examples
@@ -143,11 +148,16 @@ def boilerplate_spans(text: str, sents: list[Sentence]) -> list[tuple[int, int]]
     >>> [t[a:b] for a, b in boilerplate_spans(t, list(sentences(t)))]
     ['Skip to content']
     """
+    low = text.translate(ASCII_LOWER) if low is None else low
     spans = []
-    for s in sents:
-        m = _SENTENCE_CUES.search(text, s.start, s.end)
-        if m is None:
+    starts = [s.start for s in sents]
+    last = -1
+    for m in _SENTENCE_CUES.finditer(low):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i <= last or i < 0 or m.start() >= sents[i].end:
             continue
+        last, s = i, sents[i]
+        m = _SENTENCE_CUES.search(low, s.start, s.end) or m
         if s.end - s.start <= MAX_BOILERPLATE:
             spans.append((s.start, s.end))
         else:

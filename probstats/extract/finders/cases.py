@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from probstats.extract.finders.context import Doc, Found
+from probstats.extract.finders.context import Doc, Found, trigger
 from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
 from probstats.extract.numerals import DIGITS, NUMBER, PERCENT, as_int, parse_number, qualifier_before
 from probstats.extract.records import CaseMeasure
@@ -27,6 +27,11 @@ _CASES_TOTAL = re.compile(
     rf"|\bsample[ ]+of[ ]+(?P<n4>{DIGITS})[ ]+cases"
     rf"|\b(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<n5>{DIGITS})[ ]+cases[ ]+(?:we[ ]+)?(?:inspected|reviewed|examined)",
     _I,
+)
+_CASES_TRIGGER = trigger("cases")
+_SUFFICIENCY_TRIGGER = trigger(
+    "sufficien", "judged", "well enough", "acceptab", "satisfactor", "adequate", "good enough",
+    "effective", "appropriate", "met", "able to", "good standard", "quality", "missing",
 )
 _COMMUNITY = re.compile(r"\bcommunity\b", _I)
 _LICENCE = re.compile(r"\blicen[cs]e|post-release|released[ ]+(?:from|on)|\bcustod", _I)
@@ -75,7 +80,7 @@ STAGE_WINDOW, JUDGE_WINDOW = 120, 120
 def find_sample(doc: Doc) -> list[Found]:
     """Cases inspected, and the community / licence split stated in the same sentence."""
     w = doc.work
-    for s in doc.sents:
+    for s in doc.sentences_with(_CASES_TRIGGER):
         m = _CASES_TOTAL.search(w, s.start, s.end)
         if m is None:
             continue
@@ -149,9 +154,7 @@ def find_case_measures(doc: Doc) -> list[Found]:
     """Case-sample percentages with stage, aspect and judgement."""
     out: list[Found] = []
     w = doc.work
-    for s in doc.sents:
-        if not _SUFFICIENCY.search(w, s.start, s.end):
-            continue
+    for s in doc.sentences_with(_SUFFICIENCY_TRIGGER):
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
         for a, b, pct, n_suff, n_cases in _percent_figures(w, s.start, s.end):
             lo, hi = _clause(w, s.start, s.end, a)

@@ -16,7 +16,7 @@ from typing import Any
 
 from probstats.extract.readers import Source
 from probstats.extract.records import Evidence
-from probstats.extract.text import Segment, Sentence
+from probstats.extract.text import ASCII_LOWER, Segment, Sentence
 
 #: Words before a unit mention that make it the object of a preposition
 #: ("in the Kent, Surrey and Sussex region") rather than the clause's subject.
@@ -77,6 +77,7 @@ class Doc:
     mentions: list[UnitMention] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.low = self.work.translate(ASCII_LOWER)
         self._starts = [s.start for s in self.sents]
         if not self.paragraph:
             self.paragraph = _paragraphs(self.work, self.sents)
@@ -89,6 +90,22 @@ class Doc:
     def set_mentions(self, mentions: list[UnitMention]) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self._mstarts = [m.start for m in self.mentions]
+
+    def sentences_with(self, trigger: re.Pattern[str]) -> list[Sentence]:
+        """Sentences holding a match of ``trigger`` (a lower-case pattern run on :attr:`low`).
+
+        One scan of the document, not one per sentence; triggers are plain
+        lower-case alternations so that the regex engine can skip ahead by
+        their first characters.
+        """
+        out: list[Sentence] = []
+        last = -1
+        for m in trigger.finditer(self.low, self.seg.start, self.seg.end):
+            i = self.index(m.start())
+            if i > last and i >= 0 and m.start() < self.sents[i].end:
+                out.append(self.sents[i])
+                last = i
+        return out
 
     def index(self, pos: int) -> int:
         """Index of the sentence holding ``pos`` (-1 before the first)."""
@@ -163,6 +180,18 @@ class Doc:
             if subj:
                 return subj[0], "paragraph"
         return None, "none"
+
+
+
+def trigger(*words: str) -> re.Pattern[str]:
+    """A fast lower-case alternation of literal stems (see :meth:`Doc.sentences_with`).
+
+    Examples
+    --------
+    >>> trigger("vacan", "staff").pattern
+    'vacan|staff'
+    """
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 #: Characters read back from a value to find the start of its clause.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from probstats.extract.finders.context import Doc, Found
+from probstats.extract.finders.context import Doc, Found, trigger
 from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
 from probstats.extract.numerals import NUMBER, as_int, parse_number
 
@@ -34,7 +34,7 @@ def find_recommendations(doc: Doc) -> list[Found]:
     """Stated numbers of recommendations; else the numbered list's length."""
     w = doc.work
     out = []
-    for s in doc.sents:
+    for s in doc.sentences_with(trigger("recommendation")):
         for m in _RECS.finditer(w, s.start, s.end):
             if _PROGRESS.search(w, max(s.start, m.start() - 12), m.start()):
                 continue  # "two of the five recommendations" is about progress
@@ -63,7 +63,7 @@ def find_recommendations(doc: Doc) -> list[Found]:
 def find_score(doc: Doc) -> list[Found]:
     """"scored 15 out of a possible 27" (2018-2021 ratings)."""
     w = doc.work
-    for s in doc.sents:
+    for s in doc.sentences_with(trigger("score")):
         m = _SCORE.search(w, s.start, s.end)
         if m is None:
             continue

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from probstats.extract.finders.context import Doc, Found
-from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
+from probstats.extract.finders.context import Doc, Found, trigger
+from probstats.extract.finders.ratings import PREVIOUS_CONTEXT, PREVIOUS_TRIGGER
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -118,6 +118,8 @@ _FIELDWORK = re.compile(
     rf"|\b(?:inspect(?:ion|ed)|visit(?:ed)?)[ ]+(?:in|during)[ ]+(?=(?:early[ ]+|late[ ]+)?{_MONTH}[ ]+(?:19|20)\d\d)",
     re.IGNORECASE,
 )
+_PUB_TRIGGER = trigger("publish", "publication", "available")
+_FIELD_TRIGGER = trigger("fieldwork", "inspect", "visit")
 _OTHER_REPORT = re.compile(
     r"\b(?:thematic|joint|youth|previous(?:ly)?|earlier|last|prior|former|neighbou?ring|sister|"
     r"another|also)\b",
@@ -131,7 +133,7 @@ def find_publication(doc: Doc) -> list[Found]:
     """Publication dates with their cue; "previous" when the sentence is about another report."""
     out = []
     w = doc.work
-    for s in doc.sents:
+    for s in doc.sentences_with(_PUB_TRIGGER):
         for m in _PUB_CUE.finditer(w, s.start, s.end):
             toks = date_tokens(w, m.end(), min(s.end, m.end() + 40))
             if not toks or toks[0][3] - m.end() >= PUB_DATE_GAP or toks[0][1] is None:
@@ -147,7 +149,7 @@ def find_fieldwork(doc: Doc) -> list[Found]:
     """Fieldwork start and end from the first and last date after a fieldwork cue."""
     out = []
     w = doc.work
-    for s in doc.sents:
+    for s in doc.sentences_with(_FIELD_TRIGGER):
         cue = _FIELDWORK.search(w, s.start, s.end)
         if not cue:
             continue
@@ -175,8 +177,8 @@ def previous_year(doc: Doc, near: int | None, before_year: int | None) -> tuple[
         good = [t for t in toks if before_year is None or t[0] < before_year]
         if good:
             return good[0][0], good[0][3], good[0][4]
-    for s in doc.sents:
-        if not PREVIOUS_CONTEXT.search(w, s.start, s.end) or _PUB_CUE.search(w, s.start, s.end):
+    for s in doc.sentences_with(PREVIOUS_TRIGGER):
+        if _PUB_CUE.search(w, s.start, s.end):
             continue
         good = [t for t in date_tokens(w, s.start, s.end) if before_year is None or t[0] < before_year]
         if good:

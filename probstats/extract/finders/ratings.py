@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from probstats.extract._deps import parse_rating
-from probstats.extract.finders.context import Doc, Found
+from probstats.extract.finders.context import Doc, Found, trigger
 
 RATING_WORDS = r"outstanding|good|requir(?:es?|ing|ed)[ ]+improvements?|inadequate"
 _I = re.IGNORECASE
@@ -31,6 +31,8 @@ PREVIOUS_CONTEXT = re.compile(
     r"|\blast[ ]+time\b|\bin[ ]+its[ ]+last\b",
     _I,
 )
+PREVIOUS_TRIGGER = trigger("previous", "prior", "last", "earlier", "that inspection", "formerly")
+_RATING_TRIGGER = trigger("outstanding", "good", "requir", "inadequate")
 _KEPT = re.compile(
     r"\b(?:kept|keeps|retained|retains|maintained|maintains|held[ ]+on[ ]+to|remains?|stays?)"
     r"(?:[ ]+(?:its|their|the))?[ ]{0,2}['\"]?$",
@@ -73,7 +75,7 @@ _LINK = re.compile(
     _I,
 )
 _FOR_DOMAIN = re.compile(r"['\"]?[ ]{0,2}(?:overall[ ]+)?(?:for|in)[ ]+(?:its[ ]+|the[ ]+|their[ ]+)?", _I)
-_NAMEISH = re.compile(r"\b[A-Z][a-z]|\bPDU|\bCRC|\bNPS|\bdivision\b|probation[ ]+(?:service|delivery)", re.I)
+_NAMEISH = re.compile(r"\b[A-Z]|\b[Dd]ivision\b|[Pp]robation[ ]+(?:service|delivery)")
 #: Longest stretch of free words allowed between a domain and its rating.
 LINK_WINDOW = 60
 
@@ -88,7 +90,7 @@ def _links(between: str) -> bool:
         return True
     if len(between) > LINK_WINDOW:
         return False
-    return _NAMEISH.search(between.replace("'", " ")) is None and re.search(r"[A-Z]", between) is None
+    return _NAMEISH.search(between.replace("'", " ")) is None
 
 
 #: Characters read before / after a rating for its cues (the longest cue phrase is ~60).
@@ -156,7 +158,8 @@ def find_ratings(doc: Doc) -> list[Found]:
     """Every rating mention, classified as overall, previous, kept or standard."""
     out: list[Found] = []
     w = doc.work
-    for si, s in enumerate(doc.sents):
+    for s in doc.sentences_with(_RATING_TRIGGER):
+        si = doc.index(s.start)
         ms = [
             (canonical_rating(m.group(g)), m.start(g), m.end(g))
             for m in RATING_MENTION.finditer(w, s.start, s.end)

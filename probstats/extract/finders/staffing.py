@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from probstats.extract.finders.context import Doc, Found
+from probstats.extract.finders.context import Doc, Found, trigger
 from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
 from probstats.extract.numerals import NUMBER_RE, is_percent_at, parse_number, qualifier_before
 from probstats.extract.records import StaffingFact
@@ -24,6 +24,11 @@ _STAFF_CUE = re.compile(
     r"vacan|staff|caseload|sick|workload|turnover|agency|establishment|complement|employ|shortfall"
     r"|\bPOs?\b|\bPSOs?\b|practitioner|trainee|PQiP|managing|officers",
     _I,
+)
+_STAFF_TRIGGER = trigger(
+    "vacan", "staff", "caseload", "sick", "workload", "turnover", "agency", "establishment",
+    "complement", "employ", "shortfall", "practitioner", "trainee", "pqip", "managing", "officer",
+    "pso", "po ", "pos ", "po,", "pos,", "po)", "pos)", "po.", "wmt",
 )
 GRADE_RE = re.compile(
     r"\b(?P<SPO>SPOs?\b|senior[ ]+probation[ ]+officers?)"
@@ -200,9 +205,7 @@ def find_staffing(doc: Doc) -> list[Found]:
     """Staffing facts of every sentence that talks about staff."""
     out: list[Found] = []
     w = doc.work
-    for s in doc.sents:
-        if not _STAFF_CUE.search(w, s.start, s.end):
-            continue
+    for s in doc.sentences_with(_STAFF_TRIGGER):
         nums = list(NUMBER_RE.finditer(w, s.start, s.end))
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
         for i, x in enumerate(nums):

@@ -20,22 +20,24 @@ from probstats.extract.finders.names import name_after, name_before
 
 _REGION_KEYS = {normalise_name(r): r for r in REGIONS}
 _I = re.IGNORECASE
-#: (unit type, anchor, name side, form). "PDU?" means: a PDU unless the name is a region.
-_ANCHORS: list[tuple[str, re.Pattern[str], str, str]] = [
-    ("PDU", re.compile(r"[ ]+Probation[ ]+Delivery[ ]+Unit\b(?!s)"), "before", "typed"),
-    ("PDU", re.compile(r"[ ]+PDU\b(?!s)"), "before", "typed"),
-    ("PDU", re.compile(r"\bprobation[ ]+(?:service|delivery[ ]+unit)[ ]+\(PDU\)[ ]+(?:in|for|covering)[ ]+(?:the[ ]+)?(?=[A-Z])", _I), "after", "typed"),
-    ("PDU", re.compile(r"\bPDU[ ]+(?:in|for|covering)[ ]+(?=[A-Z])"), "after", "typed"),
-    ("PDU?", re.compile(r"\bprobation[ ]+service[ ]+(?:for|in)[ ]+(?:the[ ]+)?(?=[A-Z])", _I), "after", "service"),
-    ("region", re.compile(r"\bprobation[ ]+services[ ]+(?:in|for|across)[ ]+(?:the[ ]+)?(?=[A-Z])", _I), "after", "service"),
-    ("CRC", re.compile(r"[ ]+Community[ ]+Rehabilitation[ ]+Company\b"), "before", "typed"),
-    ("CRC", re.compile(r"[ ]+CRC\b(?!s)"), "before", "typed"),
-    ("NPS division", re.compile(r"\bNPS[ ]+(?=[A-Z][a-z])"), "after", "division"),
-    ("NPS division", re.compile(r"\bNational[ ]+Probation[ ]+Service[ ]+(?:\(NPS\)[ ]+)?(?:in[ ]+)?(?=[A-Z][a-z])"), "after", "division"),
-    ("NPS division", re.compile(r"[ ]+division[ ]+of[ ]+the[ ]+(?:NPS|National[ ]+Probation[ ]+Service)\b", _I), "before", "typed"),
-    ("NPS division", re.compile(r"\bthe[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+in[ ]+(?:the[ ]+)?(?=[A-Z])"), "after", "typed"),
-    ("NPS division", re.compile(r"[ ]+NPS\b(?![ ]+(?:[Dd]ivision|in|[A-Z]))"), "before", "typed"),
-    ("region", re.compile(r"[ ]+(?:probation[ ]+)?region\b", _I), "before", "typed"),
+#: (unit type, anchor, text it runs on, name side, form). "PDU?" means: a PDU unless the
+#: name is a region. Anchors begin with a literal so that the regex engine can skip
+#: ahead; those on the lower-case text check the word boundary and the capital in code.
+_ANCHORS: list[tuple[str, re.Pattern[str], str, str, str]] = [
+    ("PDU", re.compile(r"Probation[ ]+Delivery[ ]+Unit\b(?!s)"), "work", "before", "typed"),
+    ("PDU", re.compile(r"PDU\b(?!s)"), "work", "before", "typed"),
+    ("PDU", re.compile(r"probation[ ]+(?:service|delivery[ ]+unit)[ ]+\(pdu\)[ ]+(?:in|for|covering)[ ]+(?:the[ ]+)?"), "low", "after", "typed"),
+    ("PDU", re.compile(r"PDU[ ]+(?:in|for|covering)[ ]+(?=[A-Z])"), "work", "after", "typed"),
+    ("PDU?", re.compile(r"probation[ ]+service[ ]+(?:for|in)[ ]+(?:the[ ]+)?"), "low", "after", "service"),
+    ("region", re.compile(r"probation[ ]+services[ ]+(?:in|for|across)[ ]+(?:the[ ]+)?"), "low", "after", "service"),
+    ("CRC", re.compile(r"Community[ ]+Rehabilitation[ ]+Company\b"), "work", "before", "typed"),
+    ("CRC", re.compile(r"CRC\b(?!s)"), "work", "before", "typed"),
+    ("NPS division", re.compile(r"NPS[ ]+(?=[A-Z][a-z])"), "work", "after", "division"),
+    ("NPS division", re.compile(r"National[ ]+Probation[ ]+Service[ ]+(?:\(NPS\)[ ]+)?(?:in[ ]+)?(?=[A-Z][a-z])"), "work", "after", "division"),
+    ("NPS division", re.compile(r"division[ ]+of[ ]+the[ ]+(?:nps|national[ ]+probation[ ]+service)\b"), "low", "before", "typed"),
+    ("NPS division", re.compile(r"the[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+in[ ]+(?:the[ ]+)?(?=[A-Z])"), "work", "after", "typed"),
+    ("NPS division", re.compile(r"NPS\b(?![ ]+(?:[Dd]ivision|in\b|[A-Z]))"), "work", "before", "typed"),
+    ("region", re.compile(r"(?:probation[ ]+)?region\b"), "low", "before", "typed"),
 ]  # fmt: skip
 _DIVISION_TAIL = re.compile(r"[ ]{0,3}division\b", _I)
 _NATIONAL = re.compile(
@@ -89,12 +91,23 @@ def _canonical(utype: str, name: str, form: str, work: str, end: int) -> tuple[s
     return utype, name, end
 
 
+def _anchor_hits(doc: Doc, pat: re.Pattern[str], on: str, side: str):
+    """Anchor matches with a word boundary before, and a capital after for "after" anchors."""
+    text = doc.low if on == "low" else doc.work
+    for m in pat.finditer(text, doc.seg.start, doc.seg.end):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue
+        if side == "after" and on == "low" and not doc.work[m.end() : m.end() + 1].isupper():
+            continue
+        yield m
+
+
 def find_mentions(doc: Doc) -> list[UnitMention]:
     """Every typed unit mention in the document (no bare names yet)."""
     out: list[UnitMention] = []
-    w, lo, hi = doc.work, doc.seg.start, doc.seg.end
-    for utype, pat, side, form in _ANCHORS:
-        for m in pat.finditer(w, lo, hi):
+    w = doc.work
+    for utype, pat, on, side, form in _ANCHORS:
+        for m in _anchor_hits(doc, pat, on, side):
             got = name_before(w, m.start()) if side == "before" else name_after(w, m.end())
             if got is None:
                 continue
@@ -103,7 +116,7 @@ def find_mentions(doc: Doc) -> list[UnitMention]:
             if canon is None:
                 continue
             out.append(_mention(w, canon[0], canon[1], start, canon[2], form))
-    for m in _NATIONAL.finditer(w, lo, hi):
+    for m in _NATIONAL.finditer(w, doc.seg.start, doc.seg.end):
         out.append(_mention(w, "national", "Probation Service", m.start(), m.end(), "national"))
     return _dedupe(out)
 

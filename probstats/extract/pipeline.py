@@ -52,8 +52,12 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
     for f in finds:
         owner, f.how = doc.owner(f.pos)
         f.owner = owner
+    finds += _coordinated(doc, finds)
     owners = Counter(
-        f.owner.key for f in finds if f.field == "overall_rating" and f.owner and f.how != "paragraph"
+        f.owner.key
+        for f in finds
+        if f.field == "overall_rating" and f.owner and f.how == "clause" and not f.owner.sibling
+        and f.context != "bracketed"
     )
     area = units.AREA_INSPECTION.search(doc.work, doc.seg.start, doc.seg.end)
     subjects = [] if area else units.choose_subjects(doc, owners, src.url or _url_in(norm, seg))
@@ -67,6 +71,34 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
     if area:
         _area_inspection(doc, records[0], area)
     return records
+
+
+_COORD = re.compile(r"(?:[ ]*\([A-Za-z*]{2,6}\))?(?:[ ]*,[ ]*(?:and[ ]+)?|[ ]+(?:and|&)[ ]+)")
+_BRACKETED = re.compile(r"[ ]*\((?:both[ ]+|also[ ]+|each[ ]+)?(?:rated|rating)", re.IGNORECASE)
+
+
+def _coordinated(doc: Doc, finds: list[Found]) -> list[Found]:
+    """Copies of overall ratings for units coordinated with their owner ("A PDU and B PDU are rated").
+
+    Also marks a rating in brackets right after a unit ("B PDU (rated 'Good')"): a list of
+    siblings, which does not make B a subject.
+    """
+    extra = []
+    for f in finds:
+        if f.field != "overall_rating" or f.owner is None or f.how != "clause":
+            continue
+        if _BRACKETED.match(doc.work, f.owner.end, f.pos):
+            f.context = "bracketed"
+            continue
+        s = doc.sentence(f.owner.start)
+        chain = [m for m in doc.mentions_in(s.start, f.owner.start)]
+        nxt = f.owner
+        for m in reversed(chain):
+            if not _COORD.fullmatch(doc.work, m.end, nxt.start) or m.unit_type != nxt.unit_type:
+                break
+            extra.append(Found(f.field, f.value, f.evidence, f.pos, f.confidence, f.context, "shared", m, "clause"))
+            nxt = m
+    return extra
 
 
 def _area_inspection(doc: Doc, rec: Record, area: re.Match) -> None:

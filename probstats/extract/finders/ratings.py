@@ -32,7 +32,7 @@ PREVIOUS_CONTEXT = re.compile(
     _I,
 )
 PREVIOUS_TRIGGER = trigger("previous", "prior", "last", "earlier", "that inspection", "formerly")
-_RATING_TRIGGER = trigger("outstanding", "good", "requir", "inadequate")
+_RATING_TRIGGER = trigger("outstanding", "good", "requir", "inadequate", "lowest", "highest", "bottom")
 _KEPT = re.compile(
     r"\b(?:kept|keeps|retained|retains|maintained|maintains|held[ ]+on[ ]+to|remains?|stays?)"
     r"(?:[ ]+(?:its|their|the))?[ ]{0,2}['\"]?$",
@@ -137,6 +137,26 @@ def _domain_after(post: str) -> tuple[str, str] | None:
     return None
 
 
+#: A rating given by its rank on the four-point scale.
+RANK_PHRASE = re.compile(
+    r"\b(?:the[ ]+|its[ ]+)?(?P<rank>lowest|bottom|worst|second[- ]lowest|second[- ]highest|highest|top)"
+    r"[ ]+(?:possible[ ]+|available[ ]+)?(?:rating|grade|ranking|level|mark)(?:[ ]+possible|[ ]+available)?"
+    r"|\bat[ ]+the[ ]+bottom[ ]+level\b",
+    _I,
+)
+_RANKS = {"lowest": "Inadequate", "bottom": "Inadequate", "worst": "Inadequate",
+          "second-lowest": "Requires improvement", "second lowest": "Requires improvement",
+          "second-highest": "Good", "second highest": "Good", "highest": "Outstanding", "top": "Outstanding"}  # fmt: skip
+#: "rating half of them as 'Good'", "'Good' in six out of seven categories": counts of aspects.
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:half|some|most|all|none|several|both|\d+|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:[ ]+of[ ]+(?:them|these|those|its|their|the)\b[\w ]{0,25})?[ ]+(?:as|were|was|being)[ ]*['\"]?$",
+    _I,
+)
+_COUNTED_AFTER = re.compile(
+    r"['\"]?[ ]*(?:in|for|across)[ ]+(?:\w+[ ]+){0,2}(?:out[ ]+of[ ]+\w+[ ]+)?(?:categories|areas|aspects|standards|domains)\b",
+    _I,
+)
 _CURRENT = re.compile(
     r"\b(?:now|this[ ]+(?:time|inspection|year)|latest|has[ ]+(?:now[ ]+)?(?:been|received))\b", _I
 )
@@ -166,6 +186,9 @@ def find_ratings(doc: Doc) -> list[Found]:
             for g in ("r1", "r2", "r3")
             if m.group(g)
         ]
+        if not ms:
+            ms = [(_RANKS.get((r.group("rank") or "bottom").lower(), "Inadequate"), r.start(), r.end())
+                  for r in RANK_PHRASE.finditer(w, s.start, s.end)][:1]  # fmt: skip
         if not ms or len({r for r, _, _ in ms}) >= 3:
             continue  # no rating, or the four-point scale listed
         from_to = FROM_TO.search(w, s.start, s.end)
@@ -185,6 +208,8 @@ def _classify(doc, si, rating, a, b, lo, hi, from_to, i) -> list[Found]:  # noqa
         to = w.find(" to ", from_to.start(), from_to.end())
         kind = "previous_rating" if a < to else "overall_rating"
         return [Found(kind, rating, ev, a, 0.9)]
+    if _COUNTED_BEFORE.search(pre[-60:]) or _COUNTED_AFTER.match(post):
+        return []
     if _is_previous(pre, post):
         return [Found("previous_rating", rating, ev, a, 0.9)]
     if _KEPT.search(pre) and re.match(r"['\"]?[ ]{0,2}rating", post):

@@ -28,7 +28,8 @@ _STAFF_CUE = re.compile(
 _STAFF_TRIGGER = trigger(
     "vacan", "staff", "caseload", "sick", "workload", "turnover", "agency", "establishment",
     "complement", "employ", "shortfall", "practitioner", "trainee", "pqip", "managing", "officer",
-    "pso", "po ", "pos ", "po,", "pos,", "po)", "pos)", "po.", "wmt",
+    "pso", "po ", "pos ", "po,", "pos,", "po)", "pos)", "po.", "wmt", "supervis", "works with",
+    "work with", "responsible for",
 )
 GRADE_RE = re.compile(
     r"\b(?P<SPO>SPOs?\b|senior[ ]+probation[ ]+officers?)"
@@ -94,8 +95,15 @@ _MAX_BEFORE = re.compile(
     r"(?:caseloads?(?:[ ]+\w+){0,4}?[ ]+(?:of[ ]+)?up[ ]+to|as[ ]+high[ ]+as|highest[ ]+caseload\w*[ ]+(?:was|of))[ ]*$",
     _I,
 )
-_TOTAL_BEFORE = re.compile(r"(?:supervis(?:es|ed|ing)|manag(?:es|ed|ing)|responsible[ ]+for|caseload[ ]+of)[ ]*$", _I)
-_PEOPLE_AFTER = re.compile(r"[ ]*(?:people|individuals|cases|offenders|service[ ]+users)\b", _I)
+_TOTAL_BEFORE = re.compile(
+    r"(?:supervis(?:es|ed|ing)|manag(?:es|ed|ing)|responsible[ ]+for(?:[ ]+managing)?|works?[ ]+with"
+    r"|working[ ]+with|caseload[ ]+of)[ ]*$",
+    _I,
+)
+_PEOPLE_AFTER = re.compile(
+    r"[ ]*(?:[\w-]+[ ]+){0,4}?(?:people|individuals|cases|offenders|service[ ]+users)\b", _I
+)
+_SAMPLE_NEAR = re.compile(r"inspected|reviewed|looked[ ]+at|sample", _I)
 _SICK_DAYS = re.compile(
     r"[ ]*(?:working[ ]+)?days?[ ]+(?:lost[ ]+)?(?:to|of|through|due[ ]+to)?[ ]*sick(?:ness)?"
     r"(?:[ ]+absence)?[ ]+per[ ]+(?:person|member[ ]+of[ ]+staff|employee|staff[ ]+member|FTE|head)"
@@ -186,7 +194,7 @@ def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str
         return "trainees", "count", ""
     if _UNALLOCATED.match(post):
         return "unallocated_cases", "count", ""
-    if _TOTAL_BEFORE.search(core_pre) and _PEOPLE_AFTER.match(post) and not re.search(r"inspect|review|sample", w[s0:x.start()], _I):
+    if _TOTAL_BEFORE.search(core_pre) and _PEOPLE_AFTER.match(post) and not _SAMPLE_NEAR.search(core_pre[-60:]):
         return "caseload_total", "cases", ""
     return None
 

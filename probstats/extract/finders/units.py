@@ -24,7 +24,7 @@ _I = re.IGNORECASE
 #: name is a region. Anchors begin with a literal so that the regex engine can skip
 #: ahead; those on the lower-case text check the word boundary and the capital in code.
 _ANCHORS: list[tuple[str, re.Pattern[str], str, str, str]] = [
-    ("PDU", re.compile(r"Probation[ ]+Delivery[ ]+Unit\b(?!s)"), "work", "before", "typed"),
+    ("PDU", re.compile(r"(?:Probation|Prison)[ ]+(?:Delivery[ ]+)?Unit\b(?!s)"), "work", "before", "typed"),
     ("PDU", re.compile(r"PDU\b(?!s)"), "work", "before", "typed"),
     ("PDU", re.compile(r"probation[ ]+(?:service|delivery[ ]+unit)[ ]+\(pdu\)[ ]+(?:in|for|covering)[ ]+(?:the[ ]+)?"), "low", "after", "typed"),
     ("PDU", re.compile(r"PDU[ ]+(?:in|for|covering)[ ]+(?=[A-Z])"), "work", "after", "typed"),
@@ -48,10 +48,10 @@ _NATIONAL = re.compile(
 AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*(?=[A-Z])")
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
-    r"|like|as[ ]+did|while|whereas)(?:[ ]+the)?[ ]{1,3}$",
+    r"|like|as[ ]+did|while|whereas|joins?|joining|others?[ ]+(?:were|are|was|is))(?:[ ]+the)?[ ]{1,3}$",
     _I,
 )
-_SIBLING_AFTER = re.compile(r"^[ ,]{0,3}(?:which|whose|also|too|was[ ]+also|,?[ ]*inspected)\b", _I)
+_SIBLING_AFTER = re.compile(r"^[ ,]{0,3}(?:also|too|was[ ]+also|,?[ ]*inspected[ ]+(?:last|earlier|in[ ]+\d))\b", _I)
 #: Characters read around a mention for sibling cues.
 SIBLING_WINDOW = 40
 #: Most distinct units considered per document (bounds the alias search).
@@ -179,6 +179,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise_name(text)).strip("-")
 
 
+#: Score of one mention in the first three sentences, by how the unit was named.
+_LEAD_WEIGHT = {"typed": 3.0, "division": 3.0, "national": 3.0, "service": 1.5, "bare": 1.0}
+
+
+def _weight(m: UnitMention, in_lead: bool) -> float:
+    if m.sibling:
+        return 0.0
+    if m.unit_type == "region" and m.oblique:
+        return 0.25  # "... PDU in the North West region": context, not the subject
+    if not in_lead:
+        return 0.5
+    w = _LEAD_WEIGHT.get(m.form, 1.0)
+    return w * (0.67 if m.oblique else 1.0)
+
+
 def score_units(doc: Doc, rating_owners: dict[tuple[str, str], int], url: str | None) -> dict:
     """Score every unit by the signals that make it the subject."""
     scores: dict[tuple[str, str], float] = {}
@@ -189,9 +204,7 @@ def score_units(doc: Doc, rating_owners: dict[tuple[str, str], int], url: str | 
         first.setdefault(m.key, m)
         s = scores.get(m.key, 0.0)
         i = doc.index(m.start)
-        weight = 0.0 if m.sibling else (3.0 if i in lead and not m.oblique else 0.5)
-        if m.unit_type == "region" and m.oblique:
-            weight = 0.25
+        weight = _weight(m, i in lead)
         scores[m.key] = s + weight
     for key in scores:
         scores[key] += 2.5 * min(rating_owners.get(key, 0), 2)
@@ -214,7 +227,7 @@ def choose_subjects(doc: Doc, rating_owners: dict, url: str | None = None) -> li
     total = sum(v for v, _ in scored.values()) or 1.0
     conf = round(min(0.99, 0.5 + 0.5 * top / total), 3)
     subjects = [Subject(top_key, m.unit_type, m.name, conf, m)]
-    if _is_multi(doc):
+    if _is_multi(doc) or sum(1 for k in rating_owners if k[0] == top_key[0]) >= 2:
         for key, (v, mm) in ranked[1:]:
             if key[0] == top_key[0] and rating_owners.get(key) and not mm.sibling:
                 subjects.append(Subject(key, mm.unit_type, mm.name, round(0.5 + v / total / 2, 3), mm))

@@ -31,8 +31,8 @@ _HOW = {"clause": 1.0, "sentence": 0.95, "paragraph": 0.9, "none": 1.0}
 def _attachment(f: Found, subj: Subject | None, multi: bool, others: bool) -> float | None:
     """Multiplier for a value's confidence, or None when the value is another unit's."""
     m, how = f.owner, f.how
-    if subj is None:
-        return 1.0 if m is None else 0.9
+    if subj is None:  # no unit identified: only facts about the report itself are kept
+        return 0.9 if f.field in _REPORT_FIELDS else 0.45
     if m is None:
         if multi:
             return 0.4  # pooled over the units of a multi-unit release
@@ -92,7 +92,7 @@ def _set_unit(doc: Doc, rec: Record, subj: Subject | None) -> None:
     rec.confidence["unit_name"] = rec.confidence["unit_type"] = subj.confidence
     if subj.unit_type == "region":
         rec.region, rec.evidence["region"] = subj.name, ev
-    elif subj.unit_type == "PDU":
+    else:
         reg = region_of(doc, subj)
         if reg is not None:
             rec.region = reg.name

@@ -48,6 +48,7 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
     doc.set_mentions(units.find_mentions(doc))
     counted = Counter(m.key for m in doc.mentions)
     units.add_bare_names(doc, [k for k, _ in counted.most_common(units.MAX_UNITS)])
+    units.add_region_names(doc)
     finds: list[Found] = ratings.find_ratings(doc)
     for f in finds:
         owner, f.how = doc.owner(f.pos)
@@ -57,6 +58,7 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
         f.owner.key
         for f in finds
         if f.field == "overall_rating" and f.owner and f.how == "clause" and not f.owner.sibling
+        and not f.owner.oblique
         and f.context != "bracketed"
     )
     area = units.AREA_INSPECTION.search(doc.work, doc.seg.start, doc.seg.end)
@@ -73,7 +75,6 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
     return records
 
 
-_COORD = re.compile(r"(?:[ ]*\([A-Za-z*]{2,6}\))?(?:[ ]*,[ ]*(?:and[ ]+)?|[ ]+(?:and|&)[ ]+)")
 _BRACKETED = re.compile(r"[ ]*\((?:both[ ]+|also[ ]+|each[ ]+)?(?:rated|rating)", re.IGNORECASE)
 
 
@@ -94,7 +95,7 @@ def _coordinated(doc: Doc, finds: list[Found]) -> list[Found]:
         chain = [m for m in doc.mentions_in(s.start, f.owner.start)]
         nxt = f.owner
         for m in reversed(chain):
-            if not _COORD.fullmatch(doc.work, m.end, nxt.start) or m.unit_type != nxt.unit_type:
+            if not units.coordinated(doc.work, m, nxt) or m.unit_type != nxt.unit_type:
                 break
             extra.append(Found(f.field, f.value, f.evidence, f.pos, f.confidence, f.context, "shared", m, "clause"))
             nxt = m

@@ -55,7 +55,7 @@ DOMAINS: list[tuple[str, re.Pattern[str]]] = [
         ("Statutory victim work", r"\b(?:statutory[ ]+)?victim[ ]+work\b|\bwork[ ]+with[ ]+victims\b"),
         ("Court work", r"\bcourt[ ]+work\b|\bwork[ ]+(?:at|in)[ ]+court\b"),
         ("Unpaid work", r"\bunpaid[ ]+work\b|\bcommunity[ ]+payback\b"),
-        ("Implementation and delivery", r"\bimplementation[ ]+and[ ]+delivery\b"),
+        ("Implementation and delivery", r"\bimplementation,?[ ]+and[ ]+delivery\b|\bdelivery[ ]+of[ ]+services\b"),
         ("Information and facilities", r"\binformation[ ]+and[ ]+facilities\b"),
         ("Leadership", r"\bleadership\b"),
         ("Staff", r"\bstaff(?:ing)?\b"),
@@ -74,7 +74,10 @@ _LINK = re.compile(
     r"be|being|the|its|their|a|an|given|received|rating|of|domain|standard)[ ,'\"|:]*){0,6}",
     _I,
 )
-_FOR_DOMAIN = re.compile(r"['\"]?[ ]{0,2}(?:overall[ ]+)?(?:for|in)[ ]+(?:its[ ]+|the[ ]+|their[ ]+)?", _I)
+_FOR_DOMAIN = re.compile(
+    r"['\"]?[ ]{0,2}(?:overall[ ]+)?(?:rating[ ]+)?(?:as[ ]+well[ ]+as[ ]+|and[ ]+)?(?:for|in)[ ]+(?:its[ ]+|the[ ]+|their[ ]+)?",
+    _I,
+)
 _NAMEISH = re.compile(r"\b[A-Z]|\b[Dd]ivision\b|[Pp]robation[ ]+(?:service|delivery)")
 #: Longest stretch of free words allowed between a domain and its rating.
 LINK_WINDOW = 60
@@ -114,27 +117,60 @@ def canonical_rating(label: str) -> str | None:
         return None
 
 
-def _domain_before(pre: str) -> tuple[str, str] | None:
-    """A domain named right before a rating, linked to it only by rating words."""
-    best = None
+def _domain_hits(text: str) -> list[tuple[int, int, str]]:
+    hits = []
     for name, pat in DOMAINS:
-        for m in pat.finditer(pre):
-            if best is None or m.end() > best[2]:
-                best = (name, m.start(), m.end())
-    if best is None or not _links(pre[best[2] :]):
-        return None
-    code = _STANDARD_CODE.search(pre, 0, best[1])
-    return best[0], code.group(1) if code else ""
+        hits += [(m.start(), m.end(), name) for m in pat.finditer(text)]
+    hits.sort()
+    out: list[tuple[int, int, str]] = []
+    for h in hits:  # "implementation and delivery" also holds "delivery": keep the longer
+        if out and h[0] < out[-1][1]:
+            if h[1] - h[0] > out[-1][1] - out[-1][0]:
+                out[-1] = h
+            continue
+        out.append(h)
+    return out
 
 
-def _domain_after(post: str) -> tuple[str, str] | None:
+_LIST_GAP = re.compile(r"[ ]*(?:,[ ]*)?(?:and[ ]+|&[ ]+)?(?:the[ ]+)?")
+_GROUP = re.compile(
+    r"\ball[ ]+(?:four|4)[ ]+(?:of[ ]+the[ ]+)?(?:service[ ]+delivery[ ]+standards|case[ ]+supervision"
+    r"[ ]+standards|aspects[ ]+of[ ]+case[ ]+supervision|standards[ ]+(?:for|of)[ ]+case[ ]+supervision)",
+    re.IGNORECASE,
+)
+CASE_SUPERVISION = ("Assessment", "Planning", "Implementation and delivery", "Reviewing")
+
+
+def _domain_before(pre: str) -> list[tuple[str, str]]:
+    """Domains named right before a rating ("Assessment, planning and reviewing were all rated")."""
+    group = _GROUP.search(pre)
+    if group and _links(pre[group.end() :]):
+        return [(n, "") for n in CASE_SUPERVISION]
+    hits = _domain_hits(pre)
+    if not hits or not _links(pre[hits[-1][1] :]):
+        return []
+    chain = [hits[-1]]
+    for h in reversed(hits[:-1]):
+        if not _LIST_GAP.fullmatch(pre, h[1], chain[-1][0]):
+            break
+        chain.append(h)
+    code = _STANDARD_CODE.search(pre, 0, chain[0][0])
+    return [(n, code.group(1) if code and len(chain) == 1 else "") for _, _, n in reversed(chain)]
+
+
+def _domain_after(post: str) -> list[tuple[str, str]]:
     m = _FOR_DOMAIN.match(post)
     if not m:
-        return None
-    for name, pat in DOMAINS:
-        if pat.match(post, m.end()):
-            return name, ""
-    return None
+        return []
+    hits = [h for h in _domain_hits(post[m.end() : m.end() + 160])]
+    if not hits or hits[0][0] != 0:
+        return []
+    chain = [hits[0]]
+    for h in hits[1:]:
+        if not _LIST_GAP.fullmatch(post, m.end() + chain[-1][1], m.end() + h[0]):
+            break
+        chain.append(h)
+    return [(n, "") for _, _, n in chain]
 
 
 #: A rating given by its rank on the four-point scale.
@@ -212,15 +248,17 @@ def _classify(doc, si, rating, a, b, lo, hi, from_to, i) -> list[Found]:  # noqa
         return []
     if _is_previous(pre, post):
         return [Found("previous_rating", rating, ev, a, 0.9)]
-    if _KEPT.search(pre) and re.match(r"['\"]?[ ]{0,2}rating", post):
+    if _KEPT.search(pre) and re.match(r"['\"]?[ ]{0,2}rating", post) and not _domain_after(post):
         return [Found("overall_rating", rating, ev, a, 0.9), Found("previous_rating", rating, ev, a, 0.9, note="kept")]
-    domain = _domain_before(pre) or _domain_after(post.lstrip("'\" "))
+    before = _domain_before(pre)
+    s_end = doc.sents[si].end
+    after = _domain_after(w[b : min(s_end, b + 200)].lstrip("'\" "))
     overall = _OVERALL.search(pre[-80:]) or re.match(r"['\"]?[ ]{0,2}overall", post)
-    if domain is not None and not overall:
-        name, code = domain
-        return [Found("standard", (name, code), ev, a, 0.9)]
+    if (before or after) and not overall:
+        return [Found("standard", d, ev, a, 0.9) for d in before or after]
     if overall:
-        return [Found("overall_rating", rating, ev, a, 0.95)]
+        extra = [Found("standard", d, ev, a, 0.85) for d in after]
+        return [Found("overall_rating", rating, ev, a, 0.95), *extra]
     s = doc.sents[si]
     if UNIT_CUE.search(w, s.start, s.end) or si == 0 or doc.mentions_in(s.start, s.end):
         return [Found("overall_rating", rating, ev, a, 0.8)]

@@ -48,7 +48,8 @@ _NATIONAL = re.compile(
 AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*(?=[A-Z])")
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
-    r"|like|as[ ]+did|while|whereas|joins?|joining|others?[ ]+(?:were|are|was|is))(?:[ ]+the)?[ ]{1,3}$",
+    r"|like|as[ ]+did|while|whereas|joins?|joining"
+    r"|(?:other|second|third|fourth|remaining)\b[a-z ]{0,12}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
     _I,
 )
 _SIBLING_AFTER = re.compile(r"^[ ,]{0,3}(?:also|too|was[ ]+also|,?[ ]*inspected[ ]+(?:last|earlier|in[ ]+\d))\b", _I)
@@ -118,7 +119,9 @@ def find_mentions(doc: Doc) -> list[UnitMention]:
             out.append(_mention(w, canon[0], canon[1], start, canon[2], form))
     for m in _NATIONAL.finditer(w, doc.seg.start, doc.seg.end):
         out.append(_mention(w, "national", "Probation Service", m.start(), m.end(), "national"))
-    return _dedupe(out)
+    out = _dedupe(out)
+    _spread_siblings(w, out)
+    return out
 
 
 def _mention(w: str, utype: str, name: str, start: int, end: int, form: str) -> UnitMention:
@@ -136,6 +139,16 @@ def _mention(w: str, utype: str, name: str, start: int, end: int, form: str) -> 
     )
 
 
+_COORD = re.compile(r"(?:[ ]*\([A-Za-z*]{2,6}\))?(?:[ ]*,[ ]*(?:and[ ]+)?|[ ]+(?:and|&)[ ]+)")
+
+
+def _spread_siblings(w: str, ms: list[UnitMention]) -> None:
+    """A list that starts with a sibling ("the others are A, B and C PDU") is all siblings."""
+    for a, b in zip(ms, ms[1:], strict=False):
+        if a.sibling and not b.sibling and _COORD.fullmatch(w, a.end, b.start):
+            b.sibling = True
+
+
 def _dedupe(ms: list[UnitMention]) -> list[UnitMention]:
     """Drop mentions overlapping an earlier, longer one (one span, one unit)."""
     ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -145,6 +158,28 @@ def _dedupe(ms: list[UnitMention]) -> list[UnitMention]:
             continue
         out.append(m)
     return out
+
+
+def coordinated(w: str, a: UnitMention, b: UnitMention) -> bool:
+    """True when only a comma, "and" or "&" (and an abbreviation in brackets) stand between."""
+    return bool(_COORD.fullmatch(w, a.end, b.start))
+
+
+_BARE_REGION = re.compile(
+    r"(?<![\w-])(?:the[ ]+)?(?P<r>" + "|".join(re.escape(r) for r in sorted(REGIONS, key=len, reverse=True))
+    + r"|Yorkshire[ ]+and[ ]+Humber)(?![\w-])(?![ ]+(?:region|PDU|CRC|[Dd]ivision|NPS|Probation))"
+)
+
+
+def add_region_names(doc: Doc) -> None:
+    """Regions named without the word "region" ("in London", "across Wales")."""
+    extra = []
+    for m in _BARE_REGION.finditer(doc.work, doc.seg.start, doc.seg.end):
+        name = _REGION_KEYS.get(normalise_name(m.group("r")), "Yorkshire and the Humber")
+        extra.append(_mention(doc.work, "region", name, m.start("r"), m.end("r"), "bare"))
+        extra[-1].oblique = True  # a bare place name is context, never the subject
+    if extra:
+        doc.set_mentions(_dedupe(doc.mentions + extra))
 
 
 def add_bare_names(doc: Doc, keys: list[tuple[str, str]]) -> None:
@@ -200,7 +235,10 @@ def score_units(doc: Doc, rating_owners: dict[tuple[str, str], int], url: str | 
     first: dict[tuple[str, str], UnitMention] = {}
     lead = {i for i in range(min(3, len(doc.sents)))}
     url_slug = _slug(url or "")
+    typed = {m.key for m in doc.mentions if m.form != "bare"}
     for m in doc.mentions:
+        if m.key not in typed:
+            continue  # a place named in passing ("in London") is never the subject
         first.setdefault(m.key, m)
         s = scores.get(m.key, 0.0)
         i = doc.index(m.start)

@@ -118,7 +118,7 @@ UNIT_STOP = {
 }
 #: Lower-case words allowed inside a name ("Yorkshire and the Humber", "Newcastle upon Tyne").
 NAME_CONNECTORS = {"and", "&", ",", "upon", "on", "of", "the", "-"}
-_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z'.\-]*|&|,|[^\sA-Za-z]")
+_NAME_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['.\-]){0,40}|&|,|[^\s\w]")  # letters include accented ones
 
 
 def _is_name_word(tok: str) -> bool:

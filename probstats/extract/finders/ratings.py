@@ -133,19 +133,8 @@ def _domain_hits(text: str) -> list[tuple[int, int, str]]:
 
 
 _LIST_GAP = re.compile(r"[ ]*(?:,[ ]*)?(?:and[ ]+|&[ ]+)?(?:the[ ]+)?")
-_GROUP = re.compile(
-    r"\ball[ ]+(?:four|4)[ ]+(?:of[ ]+the[ ]+)?(?:service[ ]+delivery[ ]+standards|case[ ]+supervision"
-    r"[ ]+standards|aspects[ ]+of[ ]+case[ ]+supervision|standards[ ]+(?:for|of)[ ]+case[ ]+supervision)",
-    re.IGNORECASE,
-)
-CASE_SUPERVISION = ("Assessment", "Planning", "Implementation and delivery", "Reviewing")
-
-
 def _domain_before(pre: str) -> list[tuple[str, str]]:
     """Domains named right before a rating ("Assessment, planning and reviewing were all rated")."""
-    group = _GROUP.search(pre)
-    if group and _links(pre[group.end() :]):
-        return [(n, "") for n in CASE_SUPERVISION]
     hits = _domain_hits(pre)
     if not hits or not _links(pre[hits[-1][1] :]):
         return []

@@ -124,3 +124,40 @@ def qualifier_before(pre: str) -> tuple[str, int]:
         if pat.fullmatch(word):
             return q, len(tail) - m.start(1)
     return "", 0  # pragma: no cover - every alternative is mapped
+
+
+#: Shares written as words, and the percentage each stands for.
+FRACTIONS = {
+    "a quarter": 25, "one quarter": 25, "a third": 33, "one third": 33, "two thirds": 67,
+    "three quarters": 75, "half": 50, "a half": 50, "a fifth": 20, "one fifth": 20,
+    "two fifths": 40, "a tenth": 10, "one in two": 50, "one in three": 33, "one in four": 25,
+    "one in five": 20, "one in ten": 10,
+}  # fmt: skip
+FRACTION = re.compile(
+    r"(?<![\w-])(?:(?:a|one)[ -]quarter|(?:a|one)[ -]third|two[ -]thirds|three[ -]quarters|a[ ]half|half"
+    r"|(?:a|one)[ -]fifth|two[ -]fifths|a[ ]tenth|one[ ]in[ ](?:two|three|four|five|ten))(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def fraction_value(words: str) -> int | None:
+    """Percentage a share in words stands for.
+
+    Examples
+    --------
+    >>> fraction_value("two-thirds"), fraction_value("Half"), fraction_value("most")
+    (67, 50, None)
+    """
+    return FRACTIONS.get(" ".join(words.lower().replace("-", " ").split()))
+
+
+def word_share_qualifier(pre: str) -> str:
+    """Qualifier of a share in words: stated ("just over half" is ">"), else "~".
+
+    Examples
+    --------
+    >>> word_share_qualifier("in just over "), word_share_qualifier("in only "), word_share_qualifier("")
+    ('>', '~', '~')
+    """
+    q, _ = qualifier_before(pre)
+    return q or "~"

@@ -15,7 +15,17 @@ import re
 
 from probstats.extract.finders.context import Doc, Found, trigger
 from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
-from probstats.extract.numerals import DIGITS, NUMBER, PERCENT, as_int, parse_number, qualifier_before
+from probstats.extract.numerals import (
+    DIGITS,
+    FRACTION,
+    NUMBER,
+    PERCENT,
+    as_int,
+    fraction_value,
+    parse_number,
+    qualifier_before,
+    word_share_qualifier,
+)
 from probstats.extract.records import CaseMeasure
 
 _I = re.IGNORECASE
@@ -29,10 +39,8 @@ _CASES_TOTAL = re.compile(
     _I,
 )
 _CASES_TRIGGER = trigger("cases")
-_SUFFICIENCY_TRIGGER = trigger(
-    "sufficien", "judged", "well enough", "acceptab", "satisfactor", "adequate", "good enough",
-    "effective", "appropriate", "met", "able to", "good standard", "quality", "missing",
-)
+#: Every case-sample share is "of" some cases, victims or people.
+_SUFFICIENCY_TRIGGER = trigger("cases", "victims", "people", "individuals", "reports", "offenders")
 _COMMUNITY = re.compile(r"\bcommunity\b", _I)
 _LICENCE = re.compile(r"\blicen[cs]e|post-release|released[ ]+(?:from|on)|\bcustod", _I)
 _NUM = re.compile(NUMBER, _I)
@@ -54,7 +62,7 @@ _ASPECTS = [
     ("victim_contribution", re.compile(r"victims?\b[^.]{0,80}?(?:contribut|statement|views)", _I)),
     ("keep_safe", re.compile(r"\bsafe(?:ty|ly)?\b|risk[ ]+of[ ]+(?:serious[ ]+)?harm|protect\w*[ ]+(?:the[ ]+)?(?:public|others|other[ ]+people)|public[ ]+protection|safeguarding", _I)),
     ("desistance", re.compile(r"desist|reoffend|offending-related|rehabilitat", _I)),
-    ("engagement", re.compile(r"engag", _I)),
+    ("engagement", re.compile(r"engag|active[ ]+part|relationship", _I)),
     ("compliance", re.compile(r"\bcompl(?:y|ied|iance)\b|enforcement", _I)),
 ]  # fmt: skip
 _CASEISH = re.compile(
@@ -132,6 +140,27 @@ def _judged(w: str, s0: int, s1: int, pos: int) -> str:
     return "sufficient"
 
 
+_OF_CASES = re.compile(
+    r"[ ]*(?:\([^)]{1,20}\)[ ]*)?(?:of[ ]+)?(?:the[ ]+|all[ ]+|our[ ]+)?(?:[\w-]+[ ]+){0,2}?"
+    r"(?:cases|victims|people[ ]+on[ ]+probation|individuals)\b",
+    _I,
+)
+
+
+def _word_shares(w: str, s0: int, s1: int) -> list[tuple[int, int, float, str]]:
+    """Shares in words followed by their cases ("in just over a third of the cases")."""
+    out = []
+    for m in FRACTION.finditer(w, s0, s1):
+        value = fraction_value(m.group())
+        if value is None or not _OF_CASES.match(w, m.end(), min(s1, m.end() + 60)):
+            continue
+        if PERCENT.search(w, m.end(), min(s1, m.end() + 20)):
+            continue  # "nearly half (48 per cent)": the figure in brackets is read instead
+        qual = "" if value in (0, 100) else word_share_qualifier(w[max(s0, m.start() - 40) : m.start()])
+        out.append((m.start(), m.end(), float(value), qual))
+    return out
+
+
 def _percent_figures(w: str, s0: int, s1: int) -> list[tuple[int, int, float | None, int | None, int | None]]:
     found = []
     prev_case = None
@@ -156,13 +185,16 @@ def find_case_measures(doc: Doc) -> list[Found]:
     w = doc.work
     for s in doc.sentences_with(_SUFFICIENCY_TRIGGER):
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
-        for a, b, pct, n_suff, n_cases in _percent_figures(w, s.start, s.end):
+        shares = _word_shares(w, s.start, s.end)
+        words = {a: (q, 0) for a, _, _, q in shares}
+        figures = _percent_figures(w, s.start, s.end) + [(a, b, v, None, None) for a, b, v, _ in shares]
+        for a, b, pct, n_suff, n_cases in figures:
             lo, hi = _clause(w, s.start, s.end, a)
             stage = _nearest(_STAGES, w, max(s.start, a - STAGE_WINDOW), min(s.end, b + STAGE_WINDOW), (a + b) // 2)
             here = _nearest(_STAGES, w, lo, hi, (a + b) // 2)
             stage = here or stage
             aspect = _nearest(_ASPECTS, w, max(s.start, a - 2 * STAGE_WINDOW), min(s.end, b + 2 * STAGE_WINDOW), a)
-            qual, qlen = qualifier_before(w[max(s.start, a - 40) : a])
+            qual, qlen = words.get(a, qualifier_before(w[max(s.start, a - 40) : a]))
             notes = "; ".join(f"{k} from '{v[1]}'" for k, v in (("stage", stage), ("aspect", aspect)) if v)
             cm = CaseMeasure(
                 stage=stage[0] if stage else "overall",
@@ -175,5 +207,7 @@ def find_case_measures(doc: Doc) -> list[Found]:
                 qualifier=qual,
                 notes=notes or "stage and aspect not named; recorded as overall quality",
             )
-            out.append(Found("case_measure", cm, cm.evidence, a, 0.85, ctx))
+            # With no aspect named, what the share measures is a guess: a review candidate.
+            conf = 0.85 if aspect else 0.45
+            out.append(Found("case_measure", cm, cm.evidence, a, conf, ctx))
     return out

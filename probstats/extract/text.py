@@ -92,6 +92,31 @@ def _pieces(text: str, a: int, b: int) -> Iterator[Sentence]:
         yield Sentence(a, b)
 
 
+_BREAK_CHAR = re.compile(r"[.!?]+|\n")
+
+
+def _breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Matches of the sentence-break pattern, tried only where a stop or a line break is.
+
+    Equivalent to ``_SENT_BREAK.finditer`` but the engine skips to candidate
+    characters instead of trying four look-behind alternatives at every offset.
+    """
+    pos = start
+    for c in _BREAK_CHAR.finditer(text, start, end):
+        if c.start() < pos:
+            continue
+        if text[c.start()] == "\n":
+            j = c.start()
+            while j > max(pos, c.start() - 40) and text[j - 1] == " ":
+                j -= 1
+            m = _SENT_BREAK.match(text, j, end) or _SENT_BREAK.match(text, c.start(), end)
+        else:
+            m = _SENT_BREAK.match(text, c.end(), end)
+        if m is not None and m.end() > m.start():
+            yield m
+            pos = m.end()
+
+
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Sentence]:
     """Sentences of ``text[start:end]`` as offsets (headings, list items and rows count).
 
@@ -105,7 +130,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Sen
     """
     end = len(text) if end is None else end
     pos = start
-    for m in _SENT_BREAK.finditer(text, start, end):
+    for m in _breaks(text, start, end):
         if m.start() > pos and (
             _ABBREV.search(text, max(pos, m.start() - 8), m.start())
             or _LIST_MARK.fullmatch(text, pos, m.start())
@@ -123,13 +148,13 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Sen
 # a cookie banner still yields its record.
 _SENTENCE_CUES = re.compile(
     r"cookie|skip to (?:main )?content\b|open government licence|to view this licen[cs]e"
-    r"|write to:|information policy team|the national archives|london tw9 4du|^e-?mail:"
+    r"|write to:|information policy team|the national archives|london tw9 4du"
     r"|this publication is available at|uses a four[- ]point (?:rating )?scale"
-    r"|probation delivery units \(pdus\) replaced|\bis the independent inspector of"
+    r"|probation delivery units \(pdus\) replaced|is the independent inspector of"
     r"|media enquiries|share this page|print this page|related content|back to top"
-    r"|^kew,?$|^or e-?mail:?$|^https?://\S{1,300}$|^url: https?://\S{1,300}$",
-    re.MULTILINE,
 )  # run on the lower-case text: no IGNORECASE, so the engine can skip by first letters
+#: Short lines that are boilerplate only as a whole line.
+_LINE_CUES = re.compile(r"kew,?|(?:or )?e-?mail:?.{0,80}|https?://\S{1,300}|url: https?://\S{1,300}")
 #: Lower-cases ASCII letters only (offsets stay valid).
 ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
 #: A boilerplate sentence longer than this is text glued to a banner: mask the cue only.
@@ -163,6 +188,10 @@ def boilerplate_spans(
         else:
             tail = _CUE_EXTENT.match(text, m.end(), s.end)
             spans.append((m.start(), tail.end() if tail else m.end()))
+    for s in sents:  # whole-line furniture: "Kew,", "or email:", a bare address
+        if s.end - s.start <= 320 and _LINE_CUES.fullmatch(low, s.start, s.end):
+            spans.append((s.start, s.end))
+    spans.sort()
     return spans
 
 

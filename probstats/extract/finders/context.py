@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from probstats.extract.numerals import NUMBER_RE
 from probstats.extract.readers import Source
 from probstats.extract.records import Evidence
 from probstats.extract.text import ASCII_LOWER, Segment, Sentence
@@ -78,6 +79,9 @@ class Doc:
 
     def __post_init__(self) -> None:
         self.low = self.work.translate(ASCII_LOWER)
+        self._numbers: list[re.Match[str]] | None = None
+        self._previous: set[int] | None = None
+        self._nstarts: list[int] = []
         self._starts = [s.start for s in self.sents]
         if not self.paragraph:
             self.paragraph = _paragraphs(self.work, self.sents)
@@ -106,6 +110,45 @@ class Doc:
                 out.append(self.sents[i])
                 last = i
         return out
+
+    def numbers(self) -> list[re.Match[str]]:
+        """Every number of the document (digits or words), found in one scan and cached."""
+        if self._numbers is None:
+            out: list[re.Match[str]] = []
+            pos = self.seg.start
+            for fast in (_DIGIT, _WORD_NUM):
+                pos = self.seg.start
+                for m in fast.finditer(self.low, self.seg.start, self.seg.end):
+                    if m.start() < pos:
+                        continue
+                    x = NUMBER_RE.match(self.work, m.start(), self.seg.end)
+                    if x is not None:
+                        out.append(x)
+                        pos = x.end()
+            out.sort(key=lambda x: x.start())
+            self._numbers = out
+        return self._numbers
+
+    def numbers_in(self, s: Sentence) -> list[re.Match[str]]:
+        nums = self.numbers()
+        if len(self._nstarts) != len(nums):
+            self._nstarts = [x.start() for x in nums]
+        i = bisect.bisect_left(self._nstarts, s.start)
+        out = []
+        for x in nums[i:]:
+            if x.start() >= s.end:
+                break
+            if x.end() <= s.end:
+                out.append(x)
+        return out
+
+    def is_previous(self, s: Sentence, cue: re.Pattern[str], trig: re.Pattern[str]) -> bool:
+        """True when the sentence speaks of an earlier inspection (cached per document)."""
+        if self._previous is None:
+            self._previous = {
+                x.start for x in self.sentences_with(trig) if cue.search(self.work, x.start, x.end)
+            }
+        return s.start in self._previous
 
     def index(self, pos: int) -> int:
         """Index of the sentence holding ``pos`` (-1 before the first)."""
@@ -194,6 +237,12 @@ def trigger(*words: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+_DIGIT = re.compile(r"[0-9]")
+_WORD_NUM = re.compile(
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|a hundred"
+)
 #: Characters read back from a value to find the start of its clause.
 CLAUSE_WINDOW = 300
 #: Earlier sentences of the same paragraph searched for the unit a value refers to.

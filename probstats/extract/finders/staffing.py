@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from probstats.extract.finders.context import Doc, Found, trigger
-from probstats.extract.finders.ratings import PREVIOUS_CONTEXT
-from probstats.extract.numerals import NUMBER_RE, is_percent_at, parse_number, qualifier_before
+from probstats.extract.finders.ratings import PREVIOUS_CONTEXT, PREVIOUS_TRIGGER
+from probstats.extract.numerals import is_percent_at, parse_number, qualifier_before
 from probstats.extract.records import StaffingFact
 
 _I = re.IGNORECASE
@@ -213,9 +213,14 @@ def find_staffing(doc: Doc) -> list[Found]:
     """Staffing facts of every sentence that talks about staff."""
     out: list[Found] = []
     w = doc.work
+    if not doc.numbers():
+        return out
+    with_numbers = {doc.index(x.start()) for x in doc.numbers()}
     for s in doc.sentences_with(_STAFF_TRIGGER):
-        nums = list(NUMBER_RE.finditer(w, s.start, s.end))
-        ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
+        if doc.index(s.start) not in with_numbers:
+            continue
+        nums = doc.numbers_in(s)
+        ctx = "previous" if doc.is_previous(s, PREVIOUS_CONTEXT, PREVIOUS_TRIGGER) else ""
         for i, x in enumerate(nums):
             found = _one(doc, s, nums, i, x)
             if found is not None:

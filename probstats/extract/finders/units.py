@@ -165,8 +165,8 @@ def coordinated(w: str, a: UnitMention, b: UnitMention) -> bool:
     return bool(_COORD.fullmatch(w, a.end, b.start))
 
 
-_BARE_REGION = re.compile(
-    r"(?<![\w-])(?:the[ ]+)?(?P<r>" + "|".join(re.escape(r) for r in sorted(REGIONS, key=len, reverse=True))
+_BARE_REGION = re.compile(  # begins with capitals only, so the engine skips ahead fast
+    r"(?P<r>" + "|".join(re.escape(r) for r in sorted(REGIONS, key=len, reverse=True))
     + r"|Yorkshire[ ]+and[ ]+Humber)(?![\w-])(?![ ]+(?:region|PDU|CRC|[Dd]ivision|NPS|Probation))"
 )
 
@@ -175,6 +175,8 @@ def add_region_names(doc: Doc) -> None:
     """Regions named without the word "region" ("in London", "across Wales")."""
     extra = []
     for m in _BARE_REGION.finditer(doc.work, doc.seg.start, doc.seg.end):
+        if m.start() and (doc.work[m.start() - 1].isalnum() or doc.work[m.start() - 1] == "-"):
+            continue
         name = _REGION_KEYS.get(normalise_name(m.group("r")), "Yorkshire and the Humber")
         extra.append(_mention(doc.work, "region", name, m.start("r"), m.end("r"), "bare"))
         extra[-1].oblique = True  # a bare place name is context, never the subject

@@ -38,8 +38,10 @@ def _attachment(f: Found, subj: Subject | None, multi: bool, others: bool) -> fl
             return 0.4  # pooled over the units of a multi-unit release
         return 0.85 if others else 1.0
     if m.key == subj.key:
-        return _HOW[how]
+        return 0.4 if multi and how == "paragraph" else _HOW[how]
     if m.unit_type == subj.unit_type:
+        if how == "paragraph" and f.field in _REPORT_FIELDS and not multi:
+            return 0.8  # the sibling was only named in an earlier sentence
         return None  # a sibling's value
     if f.field in _REPORT_FIELDS:
         return 0.9
@@ -167,8 +169,9 @@ def _dedupe_facts(rec: Record) -> None:
         rec.warnings.append("more than one value stated for the same staffing measure and grade")
     seen = set()
     standards = []
-    for s in rec.standard_ratings:
+    # A rating read from a table row (with its code) is kept over the same rating in prose.
+    for s in sorted(rec.standard_ratings, key=lambda s: (s.standard_code == "", s.evidence.start)):
         if (s.standard_name, s.rating) not in seen:
             seen.add((s.standard_name, s.rating))
             standards.append(s)
-    rec.standard_ratings = standards
+    rec.standard_ratings = sorted(standards, key=lambda s: s.evidence.start)

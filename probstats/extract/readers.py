@@ -191,7 +191,9 @@ def read_path(path: str | Path) -> Source:
 
 
 # --------------------------------------------------------------------------- HTML
-_SKIP = frozenset({"script", "style", "noscript", "svg", "template", "head", "iframe", "button"})
+_SKIP = frozenset(
+    {"script", "style", "noscript", "svg", "template", "head", "iframe", "button", "nav"}
+)  # site menus ("nav") are furniture, never content
 _BLOCK = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol tr table section article header footer main nav aside "
     "blockquote dd dt hr pre figure figcaption form caption thead tbody".split()
@@ -307,6 +309,21 @@ def read_html(html: str, name: str = "<html>") -> Source:
 
 
 # --------------------------------------------------------------------------- PDF
+#: A line break inside a sentence: after a full line (50+ characters) not ending a
+#: sentence, or before a lower-case word. Replaced by a space, so offsets are kept.
+_WRAPPED = re.compile(r"(?<=[^\n]{50})(?<![.!?:;])\n(?=[ ]?[A-Za-z0-9(\"'])|(?<=[^\n.!?:;])\n(?=[a-z])")
+
+
+def unwrap(text: str) -> str:
+    r"""Join the lines a PDF wrapped inside sentences (same length: newline -> space).
+
+    Examples
+    --------
+    >>> unwrap("A PDU rated 'Good'\nThe vacancy rate for probation officers stood at a\nhigh level.")
+    "A PDU rated 'Good'\nThe vacancy rate for probation officers stood at a high level."
+    """
+    return _WRAPPED.sub(" ", text)
+
 def read_pdf(data: bytes, name: str = "<pdf>") -> Source:
     """Text of a PDF, page by page (pages joined by a blank line; offsets kept per page).
 
@@ -329,7 +346,7 @@ def read_pdf(data: bytes, name: str = "<pdf>") -> Source:
             raise ExtractionError(f"{name}: the PDF is encrypted")
         for page in reader.pages:
             pages.append(size)
-            chunk = (page.extract_text() or "").strip("\n") + "\n\n"
+            chunk = unwrap((page.extract_text() or "").strip("\n")) + "\n\n"
             parts.append(chunk)
             size += len(chunk)
     except ExtractionError:

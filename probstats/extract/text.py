@@ -93,6 +93,18 @@ def _pieces(text: str, a: int, b: int) -> Iterator[Sentence]:
 
 
 _BREAK_CHAR = re.compile(r"[.!?]+|\n")
+_NEWLINE = re.compile(r"\n")
+#: Characters of a line looked at for a table-cell separator.
+ROW_WINDOW = 200
+
+
+def _is_row_edge(text: str, nl: int) -> bool:
+    """True when the line before or after this line break is a table row ("a | b")."""
+    before = text.rfind("\n", max(0, nl - ROW_WINDOW), nl)
+    nxt = text.find("\n", nl + 1, nl + 1 + ROW_WINDOW)
+    prev_line = text[before + 1 if before >= 0 else max(0, nl - ROW_WINDOW) : nl]
+    next_line = text[nl + 1 : nxt if nxt >= 0 else nl + 1 + ROW_WINDOW]
+    return " | " in prev_line or " | " in next_line
 
 
 def _breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -104,6 +116,10 @@ def _breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     pos = start
     for c in _BREAK_CHAR.finditer(text, start, end):
         if c.start() < pos:
+            continue
+        if text[c.start()] == "\n" and _is_row_edge(text, c.start()):
+            yield _NEWLINE.match(text, c.start())  # table rows are sentences of their own
+            pos = c.end()
             continue
         if text[c.start()] == "\n":
             j = c.start()
@@ -157,6 +173,8 @@ _SENTENCE_CUES = re.compile(
 _LINE_CUES = re.compile(r"kew,?|(?:or )?e-?mail:?.{0,80}|https?://\S{1,300}|url: https?://\S{1,300}")
 #: Lower-cases ASCII letters only (offsets stay valid).
 ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
+_SUBSTANTIVE = re.compile(r"PDU|CRC|Probation Delivery Unit|[Dd]ivision")
+_REPORTING = re.compile(r"rated|rating|recommendation|inspection")
 #: A boilerplate sentence longer than this is text glued to a banner: mask the cue only.
 MAX_BOILERPLATE = 400
 _CUE_EXTENT = re.compile(r"[^.?!\n]{0,200}[.?!]?")
@@ -183,7 +201,9 @@ def boilerplate_spans(
             continue
         last, s = i, sents[i]
         m = _SENTENCE_CUES.search(low, s.start, s.end) or m
-        if s.end - s.start <= MAX_BOILERPLATE:
+        if _SUBSTANTIVE.search(text, s.start, s.end) and _REPORTING.search(low, s.start, s.end):
+            spans.append((m.start(), m.end()))  # a release glued to a banner: mask the cue only
+        elif s.end - s.start <= MAX_BOILERPLATE:
             spans.append((s.start, s.end))
         else:
             tail = _CUE_EXTENT.match(text, m.end(), s.end)

@@ -122,7 +122,7 @@ _NAME_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['.\-]){0,40}|&|,|[^\s\w]")  # lett
 
 
 def _is_name_word(tok: str) -> bool:
-    return tok[:1].isupper() and tok.lower().strip(".") not in UNIT_STOP or tok in ("&",)
+    return tok[:1].isupper() and tok.lower().strip(".'") not in UNIT_STOP or tok in ("&",)
 
 
 def _trim(tokens: list[str]) -> list[str]:
@@ -157,7 +157,7 @@ def name_before(text: str, end: int, window: int = NAME_WINDOW) -> tuple[str, in
     kept: list[tuple[str, int]] = []
     for tok, pos in reversed(toks):
         between = text[pos + len(tok) : kept[-1][1]] if kept else text[pos + len(tok) : end]
-        if "\n\n" in between or len(between) > 3:
+        if "\n" in between or len(between) > 3:
             break
         if _is_name_word(tok) or (tok.lower() in NAME_CONNECTORS and kept):
             kept.append((tok, pos))
@@ -192,7 +192,7 @@ def name_after(text: str, start: int, window: int = NAME_WINDOW) -> tuple[str, i
     last_end = start
     for m in _NAME_TOKEN.finditer(chunk):
         tok, pos = m.group(), m.start() + start
-        if len(text[last_end:pos]) > 3 or "\n\n" in text[last_end:pos]:
+        if len(text[last_end:pos]) > 3 or "\n" in text[last_end:pos]:
             break
         if _is_name_word(tok) or (tok.lower() in NAME_CONNECTORS and kept):
             kept.append((tok, pos))

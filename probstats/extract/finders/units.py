@@ -35,7 +35,7 @@ _ANCHORS: list[tuple[str, re.Pattern[str], str, str, str]] = [
     ("NPS division", re.compile(r"NPS[ ]+(?=[A-Z][a-z])"), "work", "after", "division"),
     ("NPS division", re.compile(r"National[ ]+Probation[ ]+Service[ ]+(?:\(NPS\)[ ]+)?(?:in[ ]+)?(?=[A-Z][a-z])"), "work", "after", "division"),
     ("NPS division", re.compile(r"division[ ]+of[ ]+the[ ]+(?:nps|national[ ]+probation[ ]+service)\b"), "low", "before", "typed"),
-    ("NPS division", re.compile(r"the[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+in[ ]+(?:the[ ]+)?(?=[A-Z])"), "work", "after", "typed"),
+    ("NPS division", re.compile(r"[Tt]he[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+in[ ]+(?:the[ ]+)?(?=[A-Z])"), "work", "after", "typed"),
     ("NPS division", re.compile(r"NPS\b(?![ ]+(?:[Dd]ivision|in\b|[A-Z]))"), "work", "before", "typed"),
     ("region", re.compile(r"(?:probation[ ]+)?region\b"), "low", "before", "typed"),
 ]  # fmt: skip
@@ -49,12 +49,12 @@ AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
     r"|like|as[ ]+did|while|whereas|joins?|joining"
-    r"|(?:other|second|third|fourth|remaining)\b[a-z ]{0,12}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
+    r"|(?:other|second|third|fourth|remaining)\b[a-z ]{0,40}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
     _I,
 )
 _SIBLING_AFTER = re.compile(r"^[ ,]{0,3}(?:also|too|was[ ]+also|,?[ ]*inspected[ ]+(?:last|earlier|in[ ]+\d))\b", _I)
 #: Characters read around a mention for sibling cues.
-SIBLING_WINDOW = 40
+SIBLING_WINDOW = 60
 #: Most distinct units considered per document (bounds the alias search).
 MAX_UNITS = 12
 _TYPE_ORDER = {"PDU": 0, "CRC": 1, "NPS division": 2, "region": 3, "national": 4}

@@ -106,7 +106,14 @@ def score_doc(truth: dict, got: list[dict], tally: dict, log: list[str]) -> None
                 c["spurious"] += 1
                 log.append(f"  {f} spurious: {gv!r} ({t.get('unit_name')})")
         for kind in FACT_KEYS:
-            score_facts(kind, t.get(kind, []), (g or {}).get(kind, []), pooled.get(kind, set()), tally[kind], log)
+            score_facts(
+                kind,
+                t.get(kind, []),
+                (g or {}).get(kind, []),
+                pooled.get(kind, set()),
+                tally[kind],
+                log,
+            )
         if g is None:
             log.append(f"  record missed: {t.get('unit_name')}")
     for g in extra:
@@ -143,18 +150,28 @@ def score_facts(kind, truth, got, pooled, c, log) -> None:
 
 
 def table(name: str, tally: dict) -> str:
-    rows = [f"### {name}", "", "| field | stated | right | wrong | missed | spurious | right % |", "|---|--:|--:|--:|--:|--:|--:|"]
+    rows = [
+        f"### {name}",
+        "",
+        "| field | stated | right | wrong | missed | spurious | right % |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
     total = Counter()
     for f in (*SCALARS, *FACT_KEYS):
         c = tally[f]
         total.update(c)
         pct = f"{100 * c['right'] / c['stated']:.0f}" if c["stated"] else "-"
-        rows.append(f"| {f} | {c['stated']} | {c['right']} | {c['wrong']} | {c['missed']} | {c['spurious']} | {pct} |")
+        counts = " | ".join(str(c[k]) for k in ("stated", "right", "wrong", "missed", "spurious"))
+        rows.append(f"| {f} | {counts} | {pct} |")
     s = max(total["stated"], 1)
-    rows.append(f"| **all** | {total['stated']} | {total['right']} | {total['wrong']} | {total['missed']} | {total['spurious']} | {100 * total['right'] / s:.1f} |")
+    counts = " | ".join(str(total[k]) for k in ("stated", "right", "wrong", "missed", "spurious"))
+    rows.append(f"| **all** | {counts} | {100 * total['right'] / s:.1f} |")
     rows.append("")
-    rows.append(f"right {100 * total['right'] / s:.1f}% of stated; wrong-value rate {100 * total['wrong'] / s:.2f}%; "
-                f"invented overall ratings on unmatched records: {tally['_']['invented_rating']}")  # fmt: skip
+    rows.append(
+        f"right {100 * total['right'] / s:.1f}% of stated; "
+        f"wrong-value rate {100 * total['wrong'] / s:.2f}%; "
+        f"invented overall ratings on unmatched records: {tally['_']['invented_rating']}"
+    )
     return "\n".join(rows)
 
 

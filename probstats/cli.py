@@ -114,8 +114,9 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(
             "extract",
             help="extract structured records from press releases or reports",
-            description="Read plain-text or HTML publications and print one record per "
-            "document (JSON or CSV) for review before it is added to data/raw.",
+            description="Read publications (plain text, web pages or PDF reports, told apart "
+            "by content) and print one record per document and unit (JSON or CSV), or stage "
+            "them with provenance for review with --stage; nothing is added to data/raw.",
         )
         extract_cli.add_arguments(p)
         p.set_defaults(func=extract_cli.run)

@@ -14,7 +14,9 @@ def to_html(text: str, *, table: list[tuple[str, str]] | None = None) -> str:
     paras = paragraphs(text)
     body = [f"<h1>{html.escape(paras[0])}</h1>"] + [f"<p>{html.escape(p)}</p>" for p in paras[1:]]
     if table:
-        rows = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in table)
+        rows = "".join(
+            f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in table
+        )
         body.append(f"<h2>Ratings</h2><table>{rows}</table>")
     return (
         "<!DOCTYPE html><html><head><title>Inspection</title><script>var x = 'Good';</script></head>"

@@ -13,7 +13,9 @@ def produced(rec) -> dict:
     """A record in the truth files' shape (scalars, and fact lists as sorted tuples)."""
     d = {f: getattr(rec, f) for f in SCALARS}
     d["staffing"] = sorted((f.measure, f.grade, f.value, f.qualifier) for f in rec.staffing)
-    d["case_measures"] = sorted((c.stage, c.aspect, c.judged, c.value_pct) for c in rec.case_measures)
+    d["case_measures"] = sorted(
+        (c.stage, c.aspect, c.judged, c.value_pct) for c in rec.case_measures
+    )
     d["standard_ratings"] = sorted((s.standard_name, s.rating) for s in rec.standard_ratings)
     return d
 
@@ -38,5 +40,9 @@ def differences(records, truths: list[dict]) -> list[str]:
         if have is None:
             out.append(f"no record for {t['unit_name']}")
             continue
-        out += [f"{t['unit_name']}.{k}: got {have[k]!r}, want {v!r}" for k, v in want.items() if have[k] != v]
+        out += [
+            f"{t['unit_name']}.{k}: got {have[k]!r}, want {v!r}"
+            for k, v in want.items()
+            if have[k] != v
+        ]
     return out

@@ -27,7 +27,11 @@ from probstats.schema import RAW_TABLES
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 SEEDS = next(
-    (p / "shared" / "seeds" for p in Path(__file__).resolve().parents if (p / "shared" / "seeds").is_dir()),
+    (
+        p / "shared" / "seeds"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "seeds").is_dir()
+    ),
     Path(__file__).resolve().parent.parent.parent / "shared" / "seeds",
 )
 

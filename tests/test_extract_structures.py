@@ -95,9 +95,19 @@ def test_cookie_banner_on_one_line_still_gives_the_record():
 
 def test_ratings_table_of_a_report_page():
     text = (FIX / "headline_domain.txt").read_text(encoding="utf-8")
-    page = to_html(text, table=[("Overall rating", "Good"), ("1.1 Leadership", "Outstanding"), ("2.1 Assessment", "Requires improvement")])
+    page = to_html(
+        text,
+        table=[
+            ("Overall rating", "Good"),
+            ("1.1 Leadership", "Outstanding"),
+            ("2.1 Assessment", "Requires improvement"),
+        ],
+    )
     [rec] = extract_source(read_bytes(page.encode(), "page.html"))
     got = sorted((s.standard_code, s.standard_name, s.rating) for s in rec.standard_ratings)
-    assert got == [("1.1", "Leadership", "Outstanding"), ("2.1", "Assessment", "Requires improvement")]
+    assert got == [
+        ("1.1", "Leadership", "Outstanding"),
+        ("2.1", "Assessment", "Requires improvement"),
+    ]
     table_ev = [s.evidence for s in rec.standard_ratings if s.standard_code]
     assert all(ev.section == "ratings" for ev in table_ev)

@@ -55,7 +55,8 @@ def _value_text(f: Found) -> str:
     if f.field == "staffing":
         return f"{v.measure}/{v.grade}={v.qualifier}{v.value:g}"
     if f.field == "case_measure":
-        return f"{v.stage}/{v.aspect}/{v.judged}={v.value_pct if v.value_pct is not None else v.n_counted}"
+        shown = v.value_pct if v.value_pct is not None else v.n_counted
+        return f"{v.stage}/{v.aspect}/{v.judged}={shown}"
     if f.field == "standard":
         return f"{v[0]}={f.note}"
     return str(v)
@@ -77,7 +78,9 @@ def assemble(doc: Doc, subj: Subject | None, finds: list[Found], multi: bool) ->
         if f.context == "previous" and f.field != "previous_rating":
             conf, reason = min(conf, 0.2), "stated for a previous inspection or another report"
         if conf < FACT_THRESHOLD:
-            rec.candidates.append(Candidate(f.field, _value_text(f), f.evidence, conf, reason or "low confidence"))
+            rec.candidates.append(
+                Candidate(f.field, _value_text(f), f.evidence, conf, reason or "low confidence")
+            )
             continue
         _apply(doc, rec, f, conf)
     _previous_year(doc, rec)
@@ -110,11 +113,15 @@ def _scalar(rec: Record, field: str, value, ev, conf: float) -> None:
     elif have != value:
         if conf > rec.confidence.get(field, 0) + 0.05:
             old = rec.evidence[field]
-            rec.candidates.append(Candidate(field, str(have), old, rec.confidence[field], "another value was surer"))
+            rec.candidates.append(
+                Candidate(field, str(have), old, rec.confidence[field], "another value was surer")
+            )
             setattr(rec, field, value)
             rec.evidence[field], rec.confidence[field] = ev, conf
         else:
-            rec.candidates.append(Candidate(field, str(value), ev, conf, "a different value was stated first"))
+            rec.candidates.append(
+                Candidate(field, str(value), ev, conf, "a different value was stated first")
+            )
 
 
 def _apply(doc: Doc, rec: Record, f: Found, conf: float) -> None:
@@ -133,7 +140,13 @@ def _apply(doc: Doc, rec: Record, f: Found, conf: float) -> None:
         name, code = f.value
         rating = f.evidence.text
         rec.standard_ratings.append(
-            StandardRating(name, canonical_rating(rating) or rating, f.evidence, standard_code=code, confidence=conf)
+            StandardRating(
+                name,
+                canonical_rating(rating) or rating,
+                f.evidence,
+                standard_code=code,
+                confidence=conf,
+            )
         )
     elif f.field == "staffing":
         f.value.confidence = conf

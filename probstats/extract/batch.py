@@ -64,7 +64,11 @@ def default_jobs(n_files: int) -> int:
 
 
 def extract_many(
-    paths: list[str], *, jobs: int | None = None, progress: bool | None = None, stream: TextIO | None = None
+    paths: list[str],
+    *,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    stream: TextIO | None = None,
 ) -> Iterator[FileResult]:
     """Extract every file, yielding results in input order.
 

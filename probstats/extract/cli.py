@@ -37,15 +37,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     >>> p.parse_args(["a.txt", "--format", "csv"]).format
     'csv'
     """
-    parser.add_argument("files", nargs="+", metavar="FILE", help="text, HTML or PDF publications, or folders of them (format detected from content)")
-    parser.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: %(default)s)")
-    parser.add_argument("--table", choices=tuple(TABLES), default="inspections", help="with --format csv: which raw table's rows to print (default: %(default)s)")
-    parser.add_argument("--raw-columns-only", action="store_true", help="with --format csv: only the raw table's columns, no evidence columns")
-    parser.add_argument("--output-dir", metavar="DIR", help="also write extracted_<table>.csv for all four tables into DIR")
-    parser.add_argument("--stage", metavar="DIR", help="write staging CSVs in the raw-data schema, provenance.csv and candidates.csv into DIR for review (nothing is merged)")
-    parser.add_argument("--source-type", choices=("primary", "secondary"), default="primary", help="with --stage: source_type of staged rows (default: %(default)s)")
-    parser.add_argument("--compare", metavar="RAW", nargs="?", const="", help="compare records with a raw data folder or its inspections.csv (default: the package's data/raw) and print the differences")
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core from 200 files on)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="text, HTML or PDF publications, or folders of them (format detected from content)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="output format (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--table",
+        choices=tuple(TABLES),
+        default="inspections",
+        help="with --format csv: which raw table's rows to print (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--raw-columns-only",
+        action="store_true",
+        help="with --format csv: only the raw table's columns, no evidence columns",
+    )
+    parser.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="also write extracted_<table>.csv for all four tables into DIR",
+    )
+    parser.add_argument(
+        "--stage",
+        metavar="DIR",
+        help="write staging CSVs in the raw-data schema, provenance.csv and candidates.csv "
+        "into DIR for review (nothing is merged)",
+    )
+    parser.add_argument(
+        "--source-type",
+        choices=("primary", "secondary"),
+        default="primary",
+        help="with --stage: source_type of staged rows (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="RAW",
+        nargs="?",
+        const="",
+        help="compare records with a raw data folder or its inspections.csv (default: the "
+        "package's data/raw) and print the differences",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core from 200 files on)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -59,7 +104,9 @@ def _collect(args, stderr: TextIO) -> tuple[list[Record], int, int]:
     records: list[Record] = []
     failed = 0
     progress = False if getattr(args, "no_progress", False) else None
-    for res in extract_many(paths, jobs=getattr(args, "jobs", None), progress=progress, stream=stderr):
+    for res in extract_many(
+        paths, jobs=getattr(args, "jobs", None), progress=progress, stream=stderr
+    ):
         if res.error:
             failed += 1
             print(f"probstats extract: error: {res.error}", file=stderr)
@@ -68,7 +115,10 @@ def _collect(args, stderr: TextIO) -> tuple[list[Record], int, int]:
             print(f"probstats extract: warning: {res.path}: no text found", file=stderr)
         for rec in res.records:
             for w in rec.warnings:
-                print(f"probstats extract: note: {res.path} (document {rec.document}): {w}", file=stderr)
+                print(
+                    f"probstats extract: note: {res.path} (document {rec.document}): {w}",
+                    file=stderr,
+                )
         records.extend(res.records)
     return records, failed, len(paths)
 
@@ -85,7 +135,9 @@ def _compare(args, records: list[Record], stdout: TextIO) -> None:
         frame.to_csv(stdout, index=False, lineterminator="\n")
 
 
-def run(args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def run(
+    args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the subcommand; return the exit status.
 
     Examples
@@ -109,18 +161,32 @@ def run(args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextI
             out_dir = Path(args.output_dir)
             out_dir.mkdir(parents=True, exist_ok=True)
             for table in TABLES:
-                records_to_frame(records, table).to_csv(out_dir / f"extracted_{table}.csv", index=False, lineterminator="\n")  # type: ignore[arg-type]
+                records_to_frame(records, table).to_csv(
+                    out_dir / f"extracted_{table}.csv", index=False, lineterminator="\n"
+                )  # type: ignore[arg-type]
         if getattr(args, "stage", None):
             from probstats.extract.staging import write_staging
 
-            counts = write_staging(records, args.stage, version=EXTRACTOR_VERSION, files=expand(args.files), source_type=getattr(args, "source_type", "primary"))
-            print(f"probstats extract: staged {counts['inspections.csv']} inspection(s) in {args.stage}; review, then run 'probstats validate {args.stage}'", file=stderr)
+            counts = write_staging(
+                records,
+                args.stage,
+                version=EXTRACTOR_VERSION,
+                files=expand(args.files),
+                source_type=getattr(args, "source_type", "primary"),
+            )
+            print(
+                f"probstats extract: staged {counts['inspections.csv']} inspection(s) in "
+                f"{args.stage}; review, then run 'probstats validate {args.stage}'",
+                file=stderr,
+            )
         elif getattr(args, "compare", None) is not None:
             _compare(args, records, stdout)
         elif args.format == "json":
             _write_json(records, stdout)
         else:
-            records_to_frame(records, args.table, raw_only=args.raw_columns_only).to_csv(stdout, index=False, lineterminator="\n")
+            records_to_frame(records, args.table, raw_only=args.raw_columns_only).to_csv(
+                stdout, index=False, lineterminator="\n"
+            )
     except (ProbstatsError, OSError, ValueError) as exc:
         print(f"probstats extract: error: {exc}", file=stderr)
         return max(failed, 1)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from probstats.extract.records import Record
 from probstats.extract._deps import normalise_name, parse_rating
+from probstats.extract.records import Record
 
 #: Kinds of finding, from most to least serious.
 KINDS = ("mismatch", "missing_in_dataset", "less_precise_in_dataset", "no_matching_row")

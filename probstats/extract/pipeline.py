@@ -19,7 +19,14 @@ from probstats.extract.finders.context import Doc, Found
 from probstats.extract.readers import Source, read_path
 from probstats.extract.records import Record
 from probstats.extract.sections import SectionMap
-from probstats.extract.text import Segment, boilerplate_spans, mask, normalise, sentences, split_documents
+from probstats.extract.text import (
+    Segment,
+    boilerplate_spans,
+    mask,
+    normalise,
+    sentences,
+    split_documents,
+)
 
 #: Version written into staging provenance; bump the suffix when results change.
 EXTRACTOR_VERSION = f"{__version__}+extract.2"
@@ -57,7 +64,10 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
     owners = Counter(
         f.owner.key
         for f in finds
-        if f.field == "overall_rating" and f.owner and f.how == "clause" and not f.owner.sibling
+        if f.field == "overall_rating"
+        and f.owner
+        and f.how == "clause"
+        and not f.owner.sibling
         and not f.owner.oblique
         and f.context != "bracketed"
     )
@@ -69,7 +79,9 @@ def _document(src: Source, norm: str, work: str, seg: Segment, sents) -> list[Re
             f.owner = owner
             finds.append(f)
     multi = len(subjects) > 1
-    records = [assemble(doc, s, finds, multi) for s in subjects] or [assemble(doc, None, finds, False)]
+    records = [assemble(doc, s, finds, multi) for s in subjects] or [
+        assemble(doc, None, finds, False)
+    ]
     if area:
         _area_inspection(doc, records[0], area)
     return records
@@ -79,7 +91,9 @@ _BRACKETED = re.compile(r"[ ]*\((?:both[ ]+|also[ ]+|each[ ]+)?(?:rated|rating)"
 
 
 def _coordinated(doc: Doc, finds: list[Found]) -> list[Found]:
-    """Copies of overall ratings for units coordinated with their owner ("A PDU and B PDU are rated").
+    """Copies of overall ratings for units coordinated with their owner.
+
+    "A PDU and B PDU are rated 'Good'" gives the rating to both.
 
     Also marks a rating in brackets right after a unit ("B PDU (rated 'Good')"): a list of
     siblings, which does not make B a subject.
@@ -97,7 +111,19 @@ def _coordinated(doc: Doc, finds: list[Found]) -> list[Found]:
         for m in reversed(chain):
             if not units.coordinated(doc.work, m, nxt) or m.unit_type != nxt.unit_type:
                 break
-            extra.append(Found(f.field, f.value, f.evidence, f.pos, f.confidence, f.context, "shared", m, "clause"))
+            extra.append(
+                Found(
+                    f.field,
+                    f.value,
+                    f.evidence,
+                    f.pos,
+                    f.confidence,
+                    f.context,
+                    "shared",
+                    m,
+                    "clause",
+                )
+            )
             nxt = m
     return extra
 
@@ -109,7 +135,9 @@ def _area_inspection(doc: Doc, rec: Record, area: re.Match) -> None:
     if got:
         rec.unit_name = got[0]
         rec.evidence["unit_name"] = doc.evidence(area.start(), got[1])
-        rec.warnings.append("area inspection covering more than one provider: unit type not determined")
+        rec.warnings.append(
+            "area inspection covering more than one provider: unit type not determined"
+        )
 
 
 def extract_source(src: Source) -> list[Record]:
@@ -135,7 +163,9 @@ def extract_source(src: Source) -> list[Record]:
     return out
 
 
-def extract_text(text: str, *, source_file: str | None = None, url: str | None = None) -> list[Record]:
+def extract_text(
+    text: str, *, source_file: str | None = None, url: str | None = None
+) -> list[Record]:
     """Extract one record per document (and per unit of a multi-unit release) in ``text``.
 
     Parameters
@@ -158,7 +188,9 @@ def extract_text(text: str, *, source_file: str | None = None, url: str | None =
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
-    src = Source(text, "text", source_file or "<text>", sections=SectionMap.from_text(text), url=url)
+    src = Source(
+        text, "text", source_file or "<text>", sections=SectionMap.from_text(text), url=url
+    )
     return extract_source(src)
 
 

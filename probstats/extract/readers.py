@@ -311,7 +311,9 @@ def read_html(html: str, name: str = "<html>") -> Source:
 # --------------------------------------------------------------------------- PDF
 #: A line break inside a sentence: after a full line (50+ characters) not ending a
 #: sentence, or before a lower-case word. Replaced by a space, so offsets are kept.
-_WRAPPED = re.compile(r"(?<=[^\n]{50})(?<![.!?:;])\n(?=[ ]?[A-Za-z0-9(\"'])|(?<=[^\n.!?:;])\n(?=[a-z])")
+_WRAPPED = re.compile(
+    r"(?<=[^\n]{50})(?<![.!?:;])\n(?=[ ]?[A-Za-z0-9(\"'])|(?<=[^\n.!?:;])\n(?=[a-z])"
+)
 
 
 def unwrap(text: str) -> str:
@@ -319,10 +321,11 @@ def unwrap(text: str) -> str:
 
     Examples
     --------
-    >>> unwrap("A PDU rated 'Good'\nThe vacancy rate for probation officers stood at a\nhigh level.")
-    "A PDU rated 'Good'\nThe vacancy rate for probation officers stood at a high level."
+    >>> unwrap("A PDU rated 'Good'\nThe vacancy rate for all probation officers was\nhigh.")
+    "A PDU rated 'Good'\nThe vacancy rate for all probation officers was high."
     """
     return _WRAPPED.sub(" ", text)
+
 
 def read_pdf(data: bytes, name: str = "<pdf>") -> Source:
     """Text of a PDF, page by page (pages joined by a blank line; offsets kept per page).

@@ -19,7 +19,6 @@ Nothing is merged into ``data/raw``; :func:`validate_staging` checks a folder.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -30,7 +29,6 @@ import pandas as pd
 
 from probstats.extract._deps import (
     RAW_TABLES,
-    Problem,
     StagingError,
     data_dir,
 )
@@ -47,7 +45,11 @@ CANDIDATE_COLUMNS = (
     "source_file", "document", "inspection_id", "field", "value", "page", "section",
     "span_start", "span_end", "confidence", "reason", "evidence",
 )  # fmt: skip
-_INSPECTION_FIELDS = tuple(c.name for c in RAW_TABLES["inspections"] if c.name not in ("inspection_id", "source_url", "source_type", "notes"))
+_INSPECTION_FIELDS = tuple(
+    c.name
+    for c in RAW_TABLES["inspections"]
+    if c.name not in ("inspection_id", "source_url", "source_type", "notes")
+)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -73,7 +75,9 @@ def _check_target(folder: Path) -> None:
     if folder.is_dir():
         files = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
         if files and MARKER not in files:
-            raise StagingError(f"{folder}: holds files not written by a staging run; use an empty folder")
+            raise StagingError(
+                f"{folder}: holds files not written by a staging run; use an empty folder"
+            )
 
 
 def _frame_csv(frame: pd.DataFrame) -> str:
@@ -93,22 +97,53 @@ def _provenance(records: list[Record], version: str) -> list[dict]:
     rows: list[dict] = []
     line = {t: 1 for t in TABLES}
     for rec in records:
-        base = {"inspection_id": rec.suggested_id(), "source_file": rec.source_file, "document": rec.document, "extractor_version": version}
+        base = {
+            "inspection_id": rec.suggested_id(),
+            "source_file": rec.source_file,
+            "document": rec.document,
+            "extractor_version": version,
+        }
         line["inspections"] += 1
         for f in _INSPECTION_FIELDS:
             value, ev = getattr(rec, f), rec.evidence.get(f)
             if value is not None and ev is not None:
                 conf = rec.confidence.get(f, 1.0)
-                rows.append({**base, "table": "inspections", "line": line["inspections"], "field": f, "value": value, **_ev_row(ev, conf)})
-        for table, facts in (("staffing", rec.staffing), ("case_measures", rec.case_measures), ("standard_ratings", rec.standard_ratings)):
+                rows.append(
+                    {
+                        **base,
+                        "table": "inspections",
+                        "line": line["inspections"],
+                        "field": f,
+                        "value": value,
+                        **_ev_row(ev, conf),
+                    }
+                )
+        for table, facts in (
+            ("staffing", rec.staffing),
+            ("case_measures", rec.case_measures),
+            ("standard_ratings", rec.standard_ratings),
+        ):
             for fact in facts:
                 line[table] += 1
-                rows.append({**base, "table": table, "line": line[table], "field": "row", "value": "", **_ev_row(fact.evidence, fact.confidence)})
+                rows.append(
+                    {
+                        **base,
+                        "table": table,
+                        "line": line[table],
+                        "field": "row",
+                        "value": "",
+                        **_ev_row(fact.evidence, fact.confidence),
+                    }
+                )
     return rows
 
 
 def write_staging(
-    records: list[Record], folder: str | Path, *, version: str, files: list[str] | None = None,
+    records: list[Record],
+    folder: str | Path,
+    *,
+    version: str,
+    files: list[str] | None = None,
     source_type: str = "primary",
 ) -> dict[str, int]:
     """Write a staging folder; return the number of rows per file.
@@ -132,8 +167,9 @@ def write_staging(
     _atomic_write(folder / PROVENANCE, _frame_csv(prov))
     cand = pd.DataFrame(
         [
-            {"source_file": r.source_file, "document": r.document, "inspection_id": r.suggested_id(),
-             "field": c.field, "value": c.value, "reason": c.reason, **_ev_row(c.evidence, c.confidence)}
+            {"source_file": r.source_file, "document": r.document,
+             "inspection_id": r.suggested_id(), "field": c.field, "value": c.value,
+             "reason": c.reason, **_ev_row(c.evidence, c.confidence)}
             for r in records for c in r.candidates
         ],
         columns=list(CANDIDATE_COLUMNS),

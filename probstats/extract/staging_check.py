@@ -80,7 +80,11 @@ def _check_table(folder: Path, table: str, problems: list[Problem]) -> dict[int,
     header, rows = got
     expected = [c.name for c in RAW_TABLES[table]]
     if header != expected:
-        problems.append(Problem(name, 1, None, f"columns must be exactly {', '.join(expected)}", ", ".join(header)))
+        problems.append(
+            Problem(
+                name, 1, None, f"columns must be exactly {', '.join(expected)}", ", ".join(header)
+            )
+        )
         return {}
     out = {}
     for i, row in enumerate(rows, start=2):
@@ -95,34 +99,58 @@ def _check_table(folder: Path, table: str, problems: list[Problem]) -> dict[int,
     return out
 
 
-def _check_provenance(folder: Path, version: str, lines: dict[str, dict], problems: list[Problem]) -> None:
+def _check_provenance(
+    folder: Path, version: str, lines: dict[str, dict], problems: list[Problem]
+) -> None:
     got = _read(folder / PROVENANCE)
     if got is None:
         problems.append(Problem(PROVENANCE, None, None, "missing or unreadable"))
         return
     header, rows = got
     if header != list(PROVENANCE_COLUMNS):
-        problems.append(Problem(PROVENANCE, 1, None, f"columns must be exactly {', '.join(PROVENANCE_COLUMNS)}"))
+        problems.append(
+            Problem(PROVENANCE, 1, None, f"columns must be exactly {', '.join(PROVENANCE_COLUMNS)}")
+        )
         return
     covered: set[tuple[str, int]] = set()
     for i, row in enumerate(rows, start=2):
         r = dict(zip(header, row, strict=False))
         key = (r.get("table", ""), int(r["line"]) if _INT.fullmatch(r.get("line", "")) else -1)
         if key[0] not in lines or key[1] not in lines[key[0]]:
-            problems.append(Problem(PROVENANCE, i, "line", "points at no staged row", f"{key[0]}:{key[1]}"))
+            problems.append(
+                Problem(PROVENANCE, i, "line", "points at no staged row", f"{key[0]}:{key[1]}")
+            )
         covered.add(key)
         if r.get("extractor_version") != version:
-            problems.append(Problem(PROVENANCE, i, "extractor_version", f"differs from {MARKER} ({version})", r.get("extractor_version")))
+            problems.append(
+                Problem(
+                    PROVENANCE,
+                    i,
+                    "extractor_version",
+                    f"differs from {MARKER} ({version})",
+                    r.get("extractor_version"),
+                )
+            )
         try:
             conf = float(r.get("confidence", ""))
         except ValueError:
             conf = -1.0
         if not FACT_THRESHOLD <= conf <= 1:
-            problems.append(Problem(PROVENANCE, i, "confidence", f"must lie in [{FACT_THRESHOLD}, 1] for a staged value", r.get("confidence")))
+            problems.append(
+                Problem(
+                    PROVENANCE,
+                    i,
+                    "confidence",
+                    f"must lie in [{FACT_THRESHOLD}, 1] for a staged value",
+                    r.get("confidence"),
+                )
+            )
     for table, rows_by_line in lines.items():
         for line in rows_by_line:
             if (table, line) not in covered:
-                problems.append(Problem(f"{table}.csv", line, None, f"row has no provenance in {PROVENANCE}"))
+                problems.append(
+                    Problem(f"{table}.csv", line, None, f"row has no provenance in {PROVENANCE}")
+                )
 
 
 def validate_staging(folder: str | Path) -> list[Problem]:
@@ -143,11 +171,22 @@ def validate_staging(folder: str | Path) -> list[Problem]:
         return [Problem(MARKER, None, None, "missing: not a staging folder")]
     except (OSError, ValueError, KeyError, TypeError):
         return [Problem(MARKER, None, None, "unreadable or without extractor_version")]
-    lines = {t: _check_table(folder, t, problems) for t in ("inspections", "staffing", "case_measures", "standard_ratings")}
+    lines = {
+        t: _check_table(folder, t, problems)
+        for t in ("inspections", "staffing", "case_measures", "standard_ratings")
+    }
     ids = {r["inspection_id"] for r in lines["inspections"].values()}
     for table in ("staffing", "case_measures", "standard_ratings"):
         for line, r in lines[table].items():
             if r["inspection_id"] and r["inspection_id"] not in ids:
-                problems.append(Problem(f"{table}.csv", line, "inspection_id", "not a staged inspection", r["inspection_id"]))
+                problems.append(
+                    Problem(
+                        f"{table}.csv",
+                        line,
+                        "inspection_id",
+                        "not a staged inspection",
+                        r["inspection_id"],
+                    )
+                )
     _check_provenance(folder, version, lines, problems)
     return problems

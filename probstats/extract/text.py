@@ -60,7 +60,8 @@ class Sentence:
 
 
 _SENT_BREAK = re.compile(
-    r"""(?<=[.!?])["')\]]{0,3}(?:[ ]{1,40}|[ ]{0,40}\n[ \n]{0,40})(?=["'(\[]?[A-Z0-9])  # stop, capital
+    r"""(?<=[.!?])["')\]]{0,3}(?:[ ]{1,40}|[ ]{0,40}\n[ \n]{0,40})
+        (?=["'(\[]?[A-Z0-9])                                # a stop, then a capital or digit
       |\n[ ]{0,40}\n                                      # blank line
       |\n(?=[ ]{0,40}(?:\d{1,2}[.)]|[-\u2022*|])[ ])       # list item or table row
       |(?<=[^.,;:\-\s])[ ]{0,40}\n(?=[ ]{0,40}["'A-Z])     # a line that ends without a stop
@@ -170,7 +171,9 @@ _SENTENCE_CUES = re.compile(
     r"|media enquiries|share this page|print this page|related content|back to top"
 )  # run on the lower-case text: no IGNORECASE, so the engine can skip by first letters
 #: Short lines that are boilerplate only as a whole line.
-_LINE_CUES = re.compile(r"kew,?|(?:or )?e-?mail:?.{0,80}|https?://\S{1,300}|url: https?://\S{1,300}")
+_LINE_CUES = re.compile(
+    r"kew,?|(?:or )?e-?mail:?.{0,80}|https?://\S{1,300}|url: https?://\S{1,300}"
+)
 #: Lower-cases ASCII letters only (offsets stay valid).
 ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
 _SUBSTANTIVE = re.compile(r"PDU|CRC|Probation Delivery Unit|[Dd]ivision")

@@ -71,7 +71,8 @@ _CASEISH = re.compile(
     _I,
 )
 _COUNT_OF = re.compile(
-    rf"\b(?P<a>{DIGITS})[ ]+(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<b>{DIGITS})[ ]+(?:[\w-]+[ ]+){{0,2}}?cases\b", _I
+    rf"\b(?P<a>{DIGITS})[ ]+(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<b>{DIGITS})[ ]+(?:[\w-]+[ ]+){{0,2}}?cases\b",
+    _I,
 )
 _SHORTFALL = re.compile(
     r"insufficien|not[ ]+(?:\w+[ ]+)?sufficien|\bfail\w*|did[ ]+not|had[ ]+not|was[ ]+not|were[ ]+not|"
@@ -79,8 +80,13 @@ _SHORTFALL = re.compile(
     _I,
 )
 _POSITIVE = re.compile(r"judged[ ]+sufficient|were[ ]+sufficient|was[ ]+sufficient", _I)
-_CLAUSE = re.compile(r";|,[ ]+(?:but|while|whereas|although|compared)\b|\bcompared[ ]+(?:with|to)\b", _I)
-_COMPARED = re.compile(r"[ ,]*(?:compared[ ]+(?:with|to)|against|while|whereas|and|but|with)[ ]+(?:only[ ]+|just[ ]+)?$", _I)
+_CLAUSE = re.compile(
+    r";|,[ ]+(?:but|while|whereas|although|compared)\b|\bcompared[ ]+(?:with|to)\b", _I
+)
+_COMPARED = re.compile(
+    r"[ ,]*(?:compared[ ]+(?:with|to)|against|while|whereas|and|but|with)[ ]+(?:only[ ]+|just[ ]+)?$",
+    _I,
+)
 #: Characters around a case figure searched for its stage, aspect and judgement.
 STAGE_WINDOW, JUDGE_WINDOW = 120, 120
 
@@ -97,7 +103,9 @@ def find_sample(doc: Doc) -> list[Found]:
         if n is None:
             continue
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
-        out = [Found("cases_inspected", n, doc.evidence(m.start(grp), m.end(grp)), m.start(), 0.9, ctx)]
+        out = [
+            Found("cases_inspected", n, doc.evidence(m.start(grp), m.end(grp)), m.start(), 0.9, ctx)
+        ]
         nums = [x for x in _NUM.finditer(w, m.end(), s.end) if not PERCENT.match(w, x.start())]
         got: set[str] = set()
         for i, x in enumerate(nums):
@@ -106,10 +114,18 @@ def find_sample(doc: Doc) -> list[Found]:
             value = as_int(parse_number(x.group()))
             if value is None or value > n:
                 continue
-            field = "cases_community" if _COMMUNITY.search(post) else "cases_licence" if _LICENCE.search(post) else None
+            field = (
+                "cases_community"
+                if _COMMUNITY.search(post)
+                else "cases_licence"
+                if _LICENCE.search(post)
+                else None
+            )
             if field and field not in got:
                 got.add(field)
-                out.append(Found(field, value, doc.evidence(x.start(), x.end()), x.start(), 0.9, ctx))
+                out.append(
+                    Found(field, value, doc.evidence(x.start(), x.end()), x.start(), 0.9, ctx)
+                )
         return out
     return []
 
@@ -156,17 +172,25 @@ def _word_shares(w: str, s0: int, s1: int) -> list[tuple[int, int, float, str]]:
             continue
         if PERCENT.search(w, m.end(), min(s1, m.end() + 20)):
             continue  # "nearly half (48 per cent)": the figure in brackets is read instead
-        qual = "" if value in (0, 100) else word_share_qualifier(w[max(s0, m.start() - 40) : m.start()])
+        qual = (
+            ""
+            if value in (0, 100)
+            else word_share_qualifier(w[max(s0, m.start() - 40) : m.start()])
+        )
         out.append((m.start(), m.end(), float(value), qual))
     return out
 
 
-def _percent_figures(w: str, s0: int, s1: int) -> list[tuple[int, int, float | None, int | None, int | None]]:
+def _percent_figures(
+    w: str, s0: int, s1: int
+) -> list[tuple[int, int, float | None, int | None, int | None]]:
     found = []
     prev_case = None
     for m in PERCENT.finditer(w, s0, s1):
         caseish = _CASEISH.match(w, m.end(), min(s1, m.end() + 80))
-        compared = prev_case is not None and _COMPARED.search(w, max(prev_case, m.start() - 40), m.start())
+        compared = prev_case is not None and _COMPARED.search(
+            w, max(prev_case, m.start() - 40), m.start()
+        )
         if caseish or compared:
             found.append((m.start(), m.end(), parse_number(m.group("pct")), None, None))
             prev_case = m.end()
@@ -174,7 +198,13 @@ def _percent_figures(w: str, s0: int, s1: int) -> list[tuple[int, int, float | N
         a, b = as_int(parse_number(m.group("a"))), as_int(parse_number(m.group("b")))
         before = w[max(s0, m.start() - 60) : m.start()]
         cue = _SUFFICIENCY.search(before)
-        if a is not None and b is not None and a <= b and cue and not re.search(r"\bnot\b|\bun\w+$|[;:]", before[max(0, cue.start() - 5) :]):
+        if (
+            a is not None
+            and b is not None
+            and a <= b
+            and cue
+            and not re.search(r"\bnot\b|\bun\w+$|[;:]", before[max(0, cue.start() - 5) :])
+        ):
             found.append((m.start(), m.end(), None, a, b))
     return found
 
@@ -187,15 +217,27 @@ def find_case_measures(doc: Doc) -> list[Found]:
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
         shares = _word_shares(w, s.start, s.end)
         words = {a: (q, 0) for a, _, _, q in shares}
-        figures = _percent_figures(w, s.start, s.end) + [(a, b, v, None, None) for a, b, v, _ in shares]
+        figures = _percent_figures(w, s.start, s.end) + [
+            (a, b, v, None, None) for a, b, v, _ in shares
+        ]
         for a, b, pct, n_suff, n_cases in figures:
             lo, hi = _clause(w, s.start, s.end, a)
-            stage = _nearest(_STAGES, w, max(s.start, a - STAGE_WINDOW), min(s.end, b + STAGE_WINDOW), (a + b) // 2)
+            stage = _nearest(
+                _STAGES,
+                w,
+                max(s.start, a - STAGE_WINDOW),
+                min(s.end, b + STAGE_WINDOW),
+                (a + b) // 2,
+            )
             here = _nearest(_STAGES, w, lo, hi, (a + b) // 2)
             stage = here or stage
-            aspect = _nearest(_ASPECTS, w, max(s.start, a - 2 * STAGE_WINDOW), min(s.end, b + 2 * STAGE_WINDOW), a)
+            aspect = _nearest(
+                _ASPECTS, w, max(s.start, a - 2 * STAGE_WINDOW), min(s.end, b + 2 * STAGE_WINDOW), a
+            )
             qual, qlen = words.get(a, qualifier_before(w[max(s.start, a - 40) : a]))
-            notes = "; ".join(f"{k} from '{v[1]}'" for k, v in (("stage", stage), ("aspect", aspect)) if v)
+            notes = "; ".join(
+                f"{k} from '{v[1]}'" for k, v in (("stage", stage), ("aspect", aspect)) if v
+            )
             cm = CaseMeasure(
                 stage=stage[0] if stage else "overall",
                 aspect=aspect[0] if aspect else "quality",

@@ -28,7 +28,9 @@ _OBLIQUE = re.compile(
 )
 #: Characters read before a mention to decide whether it is oblique.
 OBLIQUE_WINDOW = 24
-_CLAUSE_BREAK = re.compile(r";|,\s(?:but|while|whilst|whereas|although|compared)\b|\bunlike\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|,\s(?:but|while|whilst|whereas|although|compared)\b|\bunlike\b", re.I
+)
 
 
 @dataclass
@@ -167,7 +169,8 @@ class Doc:
             s.start,
             max(s.end, min(end, self.seg.end)),
             page=self.source.page_at(start),
-            section=self.source.sections.at(start) or ("headline" if self.index(start) == 0 else ""),
+            section=self.source.sections.at(start)
+            or ("headline" if self.index(start) == 0 else ""),
         )
 
     def mentions_in(self, a: int, b: int) -> list[UnitMention]:
@@ -225,7 +228,6 @@ class Doc:
         return None, "none"
 
 
-
 def trigger(*words: str) -> re.Pattern[str]:
     """A fast lower-case alternation of literal stems (see :meth:`Doc.sentences_with`).
 
@@ -252,7 +254,7 @@ FOCUS_SENTENCES = 4
 def _paragraphs(work: str, sents: list[Sentence]) -> list[int]:
     out, para, prev = [], 0, None
     for s in sents:
-        if prev is not None and "\n\n" in work[prev:s.start].replace(" ", ""):
+        if prev is not None and "\n\n" in work[prev : s.start].replace(" ", ""):
             para += 1
         out.append(para)
         prev = s.end

@@ -15,10 +15,13 @@ from probstats.extract.numerals import NUMBER, as_int, parse_number
 
 _I = re.IGNORECASE
 _RECS = re.compile(
-    rf"\b(?P<n>{NUMBER})[ ]+(?:(?:key|new|further|main|specific|formal|priority)[ ]+)?recommendations?\b", _I
+    rf"\b(?P<n>{NUMBER})[ ]+(?:(?:key|new|further|main|specific|formal|priority)[ ]+)?recommendations?\b",
+    _I,
 )
 _PROGRESS = re.compile(r"\bof[ ]+(?:the|its|their)[ ]*$", _I)
-_REC_HEADING = re.compile(r"^[ ]{0,20}(?:our[ ]+|key[ ]+)?recommendations:?[ ]{0,20}$", _I | re.MULTILINE)
+_REC_HEADING = re.compile(
+    r"^[ ]{0,20}(?:our[ ]+|key[ ]+)?recommendations:?[ ]{0,20}$", _I | re.MULTILINE
+)
 _REC_ITEM = re.compile(r"^[ ]{0,20}(\d{1,2})[.)][ ]+\S", re.MULTILINE)
 #: Characters read after a "Recommendations" heading for its numbered list.
 LIST_WINDOW = 20000
@@ -41,7 +44,16 @@ def find_recommendations(doc: Doc) -> list[Found]:
             n = as_int(parse_number(m.group("n")))
             if n is not None:
                 ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
-                out.append(Found("n_recommendations", n, doc.evidence(m.start(), m.end()), m.start(), 0.9, ctx))
+                out.append(
+                    Found(
+                        "n_recommendations",
+                        n,
+                        doc.evidence(m.start(), m.end()),
+                        m.start(),
+                        0.9,
+                        ctx,
+                    )
+                )
     if out:
         return out
     head = _REC_HEADING.search(w, doc.seg.start, doc.seg.end)
@@ -56,12 +68,21 @@ def find_recommendations(doc: Doc) -> list[Found]:
             break
     if expected > 1 and last_end is not None:
         ev = doc.evidence(head.start(), last_end)
-        return [Found("n_recommendations", expected - 1, ev, head.start(), 0.8, note="counted from the numbered list")]
+        return [
+            Found(
+                "n_recommendations",
+                expected - 1,
+                ev,
+                head.start(),
+                0.8,
+                note="counted from the numbered list",
+            )
+        ]
     return []
 
 
 def find_score(doc: Doc) -> list[Found]:
-    """"scored 15 out of a possible 27" (2018-2021 ratings)."""
+    """ "scored 15 out of a possible 27" (2018-2021 ratings)."""
     w = doc.work
     for s in doc.sentences_with(trigger("score")):
         m = _SCORE.search(w, s.start, s.end)

@@ -49,7 +49,8 @@ def _valid(year: int, month: int, day: int | None) -> bool:
 
 def _raw_tokens(text: str, lo: int, hi: int) -> list[list]:
     out: list[list] = [
-        [None, None, int(m.group(1)), m.start(1), m.end(1)] for m in _DAY_RANGE.finditer(text, lo, hi)
+        [None, None, int(m.group(1)), m.start(1), m.end(1)]
+        for m in _DAY_RANGE.finditer(text, lo, hi)
     ]
     for m in DATE_TOKEN.finditer(text, lo, hi):
         if m.group("month"):
@@ -60,7 +61,9 @@ def _raw_tokens(text: str, lo: int, hi: int) -> list[list]:
             year = int(m.group("year")) if m.group("year") else None
             out.append([year, MONTHS[word], day, m.start(), m.end()])
         elif m.group("dd"):
-            out.append([int(m.group("yy")), int(m.group("mm")), int(m.group("dd")), m.start(), m.end()])
+            out.append(
+                [int(m.group("yy")), int(m.group("mm")), int(m.group("dd")), m.start(), m.end()]
+            )
         else:
             out.append([int(m.group("ayear")), None, None, m.start(), m.end()])
     out.sort(key=lambda t: t[3])
@@ -140,7 +143,16 @@ def find_publication(doc: Doc) -> list[Found]:
                 continue
             y, mth, d, _, e = toks[0]
             ctx = "previous" if _OTHER_REPORT.search(w, s.start, m.start()) else ""
-            out.append(Found("publication_date", format_date(y, mth, d), doc.evidence(m.start(), e), m.start(), 0.95, ctx))
+            out.append(
+                Found(
+                    "publication_date",
+                    format_date(y, mth, d),
+                    doc.evidence(m.start(), e),
+                    m.start(),
+                    0.95,
+                    ctx,
+                )
+            )
             break
     return out
 
@@ -165,7 +177,9 @@ def find_fieldwork(doc: Doc) -> list[Found]:
     return out
 
 
-def previous_year(doc: Doc, near: int | None, before_year: int | None) -> tuple[int, int, int] | None:
+def previous_year(
+    doc: Doc, near: int | None, before_year: int | None
+) -> tuple[int, int, int] | None:
     """Year of the previous inspection: next to the previous rating, else in another sentence.
 
     Returns ``(year, start, end)``.
@@ -173,14 +187,19 @@ def previous_year(doc: Doc, near: int | None, before_year: int | None) -> tuple[
     w = doc.work
     if near is not None:
         s = doc.sentence(near)
-        toks = date_tokens(w, near, min(s.end, near + 80)) or date_tokens(w, max(s.start, near - 120), near)[-1:]
+        toks = (
+            date_tokens(w, near, min(s.end, near + 80))
+            or date_tokens(w, max(s.start, near - 120), near)[-1:]
+        )
         good = [t for t in toks if before_year is None or t[0] < before_year]
         if good:
             return good[0][0], good[0][3], good[0][4]
     for s in doc.sentences_with(PREVIOUS_TRIGGER):
         if _PUB_CUE.search(w, s.start, s.end):
             continue
-        good = [t for t in date_tokens(w, s.start, s.end) if before_year is None or t[0] < before_year]
+        good = [
+            t for t in date_tokens(w, s.start, s.end) if before_year is None or t[0] < before_year
+        ]
         if good:
             return good[0][0], good[0][3], good[0][4]
     return None

@@ -114,11 +114,12 @@ UNIT_STOP = {
     "sister",
     "another",
     "other",
-    "his",
 }
 #: Lower-case words allowed inside a name ("Yorkshire and the Humber", "Newcastle upon Tyne").
 NAME_CONNECTORS = {"and", "&", ",", "upon", "on", "of", "the", "-"}
-_NAME_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['.\-]){0,40}|&|,|[^\s\w]")  # letters include accented ones
+_NAME_TOKEN = re.compile(
+    r"[^\W\d_](?:[^\W_]|['.\-]){0,40}|&|,|[^\s\w]"
+)  # letters include accented ones
 
 
 def _is_name_word(tok: str) -> bool:
@@ -211,5 +212,3 @@ def _trim_back_only(tokens: list[str]) -> list[str]:
     while tokens and (tokens[-1] in NAME_CONNECTORS or tokens[-1].lower() in UNIT_STOP):
         tokens = tokens[:-1]
     return tokens
-
-

@@ -32,7 +32,9 @@ PREVIOUS_CONTEXT = re.compile(
     _I,
 )
 PREVIOUS_TRIGGER = trigger("previous", "prior", "last", "earlier", "that inspection", "formerly")
-_RATING_TRIGGER = trigger("outstanding", "good", "requir", "inadequate", "lowest", "highest", "bottom")
+_RATING_TRIGGER = trigger(
+    "outstanding", "good", "requir", "inadequate", "lowest", "highest", "bottom"
+)
 _KEPT = re.compile(
     r"\b(?:kept|keeps|retained|retains|maintained|maintains|held[ ]+on[ ]+to|remains?|stays?)"
     r"(?:[ ]+(?:its|their|the))?[ ]{0,2}['\"]?$",
@@ -133,6 +135,8 @@ def _domain_hits(text: str) -> list[tuple[int, int, str]]:
 
 
 _LIST_GAP = re.compile(r"[ ]*(?:,[ ]*)?(?:and[ ]+|&[ ]+)?(?:the[ ]+)?")
+
+
 def _domain_before(pre: str) -> list[tuple[str, str]]:
     """Domains named right before a rating ("Assessment, planning and reviewing were all rated")."""
     hits = _domain_hits(pre)
@@ -238,7 +242,10 @@ def _classify(doc, si, rating, a, b, lo, hi, from_to, i) -> list[Found]:  # noqa
     if _is_previous(pre, post):
         return [Found("previous_rating", rating, ev, a, 0.9)]
     if _KEPT.search(pre) and re.match(r"['\"]?[ ]{0,2}rating", post) and not _domain_after(post):
-        return [Found("overall_rating", rating, ev, a, 0.9), Found("previous_rating", rating, ev, a, 0.9, note="kept")]
+        return [
+            Found("overall_rating", rating, ev, a, 0.9),
+            Found("previous_rating", rating, ev, a, 0.9, note="kept"),
+        ]
     before = _domain_before(pre)
     s_end = doc.sents[si].end
     after = _domain_after(w[b : min(s_end, b + 200)].lstrip("'\" "))

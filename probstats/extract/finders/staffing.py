@@ -26,10 +26,35 @@ _STAFF_CUE = re.compile(
     _I,
 )
 _STAFF_TRIGGER = trigger(
-    "vacan", "staff", "caseload", "sick", "workload", "turnover", "agency", "establishment",
-    "complement", "employ", "shortfall", "practitioner", "trainee", "pqip", "managing", "officer",
-    "pso", "po ", "pos ", "po,", "pos,", "po)", "pos)", "po.", "wmt", "supervis", "works with",
-    "work with", "responsible for",
+    "vacan",
+    "staff",
+    "caseload",
+    "sick",
+    "workload",
+    "turnover",
+    "agency",
+    "establishment",
+    "complement",
+    "employ",
+    "shortfall",
+    "practitioner",
+    "trainee",
+    "pqip",
+    "managing",
+    "officer",
+    "pso",
+    "po ",
+    "pos ",
+    "po,",
+    "pos,",
+    "po)",
+    "pos)",
+    "po.",
+    "wmt",
+    "supervis",
+    "works with",
+    "work with",
+    "responsible for",
 )
 GRADE_RE = re.compile(
     r"\b(?P<SPO>SPOs?\b|senior[ ]+probation[ ]+officers?)"
@@ -62,13 +87,18 @@ _REGIONAL_SHARE = re.compile(
     r"the[ ]+(?:\w+[ ]+){0,6}?region)",
     _I,
 )
-_SHORTFALL_AFTER = re.compile(r"[ ]*shortfall[ ]+(?:in|of)[ ]+(?:the[ ]+)?(?:number[ ]+of[ ]+)?", _I)
+_SHORTFALL_AFTER = re.compile(
+    r"[ ]*shortfall[ ]+(?:in|of)[ ]+(?:the[ ]+)?(?:number[ ]+of[ ]+)?", _I
+)
 _NOT_IN_POST = re.compile(
     r"absent|sick|interview|survey|respon|spoke|spoken|left|leav|join|recruit|vacan|agency|"
     r"expected|target|should|would|planned|required|need|establishment|trained|met\b|attend",
     _I,
 )
-_ONE_OFF = re.compile(r"reorganis|restructur|transferr|redeploy|second(?:ed|ment)|TUPE|moved[ ]+(?:across|over|to)", _I)
+_ONE_OFF = re.compile(
+    r"reorganis|restructur|transferr|redeploy|second(?:ed|ment)|TUPE|moved[ ]+(?:across|over|to)",
+    _I,
+)
 _STAFF_COUNT_AFTER = re.compile(
     r"[ ]*(?P<fte>(?:FTE|full[- ]time[- ]equivalent)[ ]+)?(?:members[ ]+of[ ]+staff|staff\b"
     r"(?![ ]+(?:were|was|had|have|told|said|described|felt|reported))|employees|people[ ]+employed)",
@@ -111,8 +141,12 @@ _SICK_DAYS = re.compile(
     _I,
 )
 _VACANCIES_AFTER = re.compile(r"[ ]*(?:vacant[ ]+posts|vacancies)\b", _I)
-_TRAINEES_AFTER = re.compile(r"[ ]*(?:trainee[ ]+probation[ ]+officers|trainees|PQiPs?\b|PQiP[ ]+learners)", _I)
-_UNALLOCATED = re.compile(r"[ ]*(?:cases[ ]+)?(?:were[ ]+|that[ ]+were[ ]+)?unallocated|[ ]*unallocated[ ]+cases", _I)
+_TRAINEES_AFTER = re.compile(
+    r"[ ]*(?:trainee[ ]+probation[ ]+officers|trainees|PQiPs?\b|PQiP[ ]+learners)", _I
+)
+_UNALLOCATED = re.compile(
+    r"[ ]*(?:cases[ ]+)?(?:were[ ]+|that[ ]+were[ ]+)?unallocated|[ ]*unallocated[ ]+cases", _I
+)
 #: Only measure words may stand between a figure and a grade named after it.
 _GRADE_LINK = re.compile(
     r"[ ]*(?:(?:vacancies|vacant[ ]+posts|vacancy[ ]+rate|shortfall|of[ ]+(?:the[ ]+|its[ ]+)?target|"
@@ -154,7 +188,9 @@ def _grade(w: str, lo: int, a: int, b: int, hi: int) -> str:
     return before[-1][0] if before else "all"
 
 
-def _percent_measure(w: str, s0: int, lo: int, a: int, end: int, hi: int, core_pre: str) -> str | None:
+def _percent_measure(
+    w: str, s0: int, lo: int, a: int, end: int, hi: int, core_pre: str
+) -> str | None:
     post = w[end:hi]
     if _CASEISH.match(post):
         return None
@@ -166,7 +202,9 @@ def _percent_measure(w: str, s0: int, lo: int, a: int, end: int, hi: int, core_p
         return "regional_caseload_share"
     near = w[lo:a] + post[:40]
     for pat, measure in _PCT_MEASURES:
-        if pat.search(w[max(s0, a - PRE_WINDOW) : a] + post[:40] if measure == "vacancy_rate" else near):
+        if pat.search(
+            w[max(s0, a - PRE_WINDOW) : a] + post[:40] if measure == "vacancy_rate" else near
+        ):
             return measure
     return None
 
@@ -174,7 +212,9 @@ def _percent_measure(w: str, s0: int, lo: int, a: int, end: int, hi: int, core_p
 def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str, value: float):
     """(measure, unit, basis) for a plain number, or None."""
     post, pre = w[end:hi], w[max(lo, x.start() - PRE_WINDOW) : x.start()]
-    if is_percent_at(w, x.end()) or (1900 <= value <= 2100 and value.is_integer() and not _STAFF_COUNT_AFTER.match(post)):
+    if is_percent_at(w, x.end()) or (
+        1900 <= value <= 2100 and value.is_integer() and not _STAFF_COUNT_AFTER.match(post)
+    ):
         return None
     sm = _STAFF_COUNT_AFTER.match(post)
     near = w[max(lo, x.start() - 30) : x.start()] + post[:60]
@@ -184,7 +224,9 @@ def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str
         return "caseload_range_max", "cases", ""
     if _AVG_BEFORE.search(core_pre) or _CASES_PER.match(post):
         return "caseload_average", "cases", ""
-    if _CASES_AFTER.match(post) and _ON_AVERAGE.search(w, max(s0, x.start() - PRE_WINDOW), x.start()):
+    if _CASES_AFTER.match(post) and _ON_AVERAGE.search(
+        w, max(s0, x.start() - PRE_WINDOW), x.start()
+    ):
         return "caseload_average", "cases", ""
     if _SICK_DAYS.match(post):
         return "sickness_days", "days", ""
@@ -194,7 +236,11 @@ def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str
         return "trainees", "count", ""
     if _UNALLOCATED.match(post):
         return "unallocated_cases", "count", ""
-    if _TOTAL_BEFORE.search(core_pre) and _PEOPLE_AFTER.match(post) and not _SAMPLE_NEAR.search(core_pre[-60:]):
+    if (
+        _TOTAL_BEFORE.search(core_pre)
+        and _PEOPLE_AFTER.match(post)
+        and not _SAMPLE_NEAR.search(core_pre[-60:])
+    ):
         return "caseload_total", "cases", ""
     return None
 
@@ -212,7 +258,6 @@ def _final_grade(measure: str, grade: str) -> str:
 def find_staffing(doc: Doc) -> list[Found]:
     """Staffing facts of every sentence that talks about staff."""
     out: list[Found] = []
-    w = doc.work
     if not doc.numbers():
         return out
     with_numbers = {doc.index(x.start()) for x in doc.numbers()}
@@ -242,7 +287,11 @@ def _one(doc: Doc, s, nums, i, x) -> Found | None:
     qual, qlen = qualifier_before(pre)
     core_pre = pre[: len(pre) - qlen] if qlen else pre
     if pct_end:
-        measure, unit, basis = _percent_measure(w, s.start, lo, x.start(), end, hi, core_pre), "percent", ""
+        measure, unit, basis = (
+            _percent_measure(w, s.start, lo, x.start(), end, hi, core_pre),
+            "percent",
+            "",
+        )
     else:
         got = _count_measure(w, s.start, lo, x, end, hi, core_pre, value)
         measure, unit, basis = got if got else (None, "", "")
@@ -255,5 +304,14 @@ def _one(doc: Doc, s, nums, i, x) -> Found | None:
     conf = 0.9
     if measure == "staff_in_post" and (value < 10 or _ONE_OFF.search(w, s.start, s.end)):
         conf = 0.3  # a number word in prose, or a one-off transfer headcount
-    fact = StaffingFact(measure, grade, value, unit, qual, doc.evidence(a, end), basis=basis, notes=f"{measure} ({grade}) as stated")
+    fact = StaffingFact(
+        measure,
+        grade,
+        value,
+        unit,
+        qual,
+        doc.evidence(a, end),
+        basis=basis,
+        notes=f"{measure} ({grade}) as stated",
+    )
     return Found("staffing", fact, fact.evidence, x.start(), conf)

@@ -52,7 +52,9 @@ _SIBLING_BEFORE = re.compile(
     r"|(?:other|second|third|fourth|remaining)\b[a-z ]{0,40}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
     _I,
 )
-_SIBLING_AFTER = re.compile(r"^[ ,]{0,3}(?:also|too|was[ ]+also|,?[ ]*inspected[ ]+(?:last|earlier|in[ ]+\d))\b", _I)
+_SIBLING_AFTER = re.compile(
+    r"^[ ,]{0,3}(?:also|too|was[ ]+also|,?[ ]*inspected[ ]+(?:last|earlier|in[ ]+\d))\b", _I
+)
 #: Characters read around a mention for sibling cues.
 SIBLING_WINDOW = 60
 #: Most distinct units considered per document (bounds the alias search).
@@ -72,7 +74,9 @@ def _key(unit_type: str, name: str) -> tuple[str, str]:
     return unit_type, " ".join(k.split())
 
 
-def _canonical(utype: str, name: str, form: str, work: str, end: int) -> tuple[str, str, int] | None:
+def _canonical(
+    utype: str, name: str, form: str, work: str, end: int
+) -> tuple[str, str, int] | None:
     """(type, canonical name, end) for a raw name, or None when it is not a unit."""
     name = re.sub(r"\s+", " ", name.replace(" & ", " and ")).strip()
     region = _REGION_KEYS.get(normalise_name(name))
@@ -166,7 +170,8 @@ def coordinated(w: str, a: UnitMention, b: UnitMention) -> bool:
 
 
 _BARE_REGION = re.compile(  # begins with capitals only, so the engine skips ahead fast
-    r"(?P<r>" + "|".join(re.escape(r) for r in sorted(REGIONS, key=len, reverse=True))
+    r"(?P<r>"
+    + "|".join(re.escape(r) for r in sorted(REGIONS, key=len, reverse=True))
     + r"|Yorkshire[ ]+and[ ]+Humber)(?![\w-])(?![ ]+(?:region|PDU|CRC|[Dd]ivision|NPS|Probation))"
 )
 
@@ -270,7 +275,9 @@ def choose_subjects(doc: Doc, rating_owners: dict, url: str | None = None) -> li
     if _is_multi(doc) or sum(1 for k in rating_owners if k[0] == top_key[0]) >= 2:
         for key, (v, mm) in ranked[1:]:
             if key[0] == top_key[0] and rating_owners.get(key) and not mm.sibling:
-                subjects.append(Subject(key, mm.unit_type, mm.name, round(0.5 + v / total / 2, 3), mm))
+                subjects.append(
+                    Subject(key, mm.unit_type, mm.name, round(0.5 + v / total / 2, 3), mm)
+                )
     return subjects
 
 

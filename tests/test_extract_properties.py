@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,32 @@ def test_large_repetitive_input_finishes():
     )
     recs = extract_text(text)
     assert recs and recs[0].overall_rating == "Good"
+
+
+def _seconds(text: str) -> float:
+    import time
+
+    best = 1e9
+    for _ in range(3):
+        t0 = time.perf_counter()
+        extract_text(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "rated 'Good' and 'Inadequate' then 'Requires improvement' ",
+        "in 45% of cases work was sufficient, ",
+        " " * 64,
+        "North PDU South PDU ",
+        "cookies ",
+    ],
+)
+def test_hostile_input_takes_linear_time(unit):
+    # Eight times the text may take at most about eight times as long (quadratic would be 64).
+    lead = "Westmoor PDU has received an overall rating of 'Good'. "
+    small = _seconds(lead + unit * (8_000 // len(unit)))
+    large = _seconds(lead + unit * (64_000 // len(unit)))
+    assert large < 24 * max(small, 1e-3)

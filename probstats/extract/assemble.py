@@ -42,6 +42,8 @@ def _attachment(f: Found, subj: Subject | None, multi: bool, others: bool) -> fl
     if m.unit_type == subj.unit_type:
         if how == "paragraph" and f.field in _REPORT_FIELDS and not multi:
             return 0.8  # the sibling was only named in an earlier sentence
+        if f.note == "shared":
+            return 0.8  # "(also published on ...)": the sibling's date is this report's too
         return None  # a sibling's value
     if f.field in _REPORT_FIELDS:
         return 0.9
@@ -97,7 +99,7 @@ def _set_unit(doc: Doc, rec: Record, subj: Subject | None) -> None:
     rec.confidence["unit_name"] = rec.confidence["unit_type"] = subj.confidence
     if subj.unit_type == "region":
         rec.region, rec.evidence["region"] = subj.name, ev
-    else:
+    elif subj.unit_type != "NPS division":  # divisions span several regions
         reg = region_of(doc, subj)
         if reg is not None:
             rec.region = reg.name

@@ -125,9 +125,17 @@ _PUB_TRIGGER = trigger("publish", "publication", "available")
 _FIELD_TRIGGER = trigger("fieldwork", "inspect", "visit")
 _OTHER_REPORT = re.compile(
     r"\b(?:thematic|joint|youth|previous(?:ly)?|earlier|last|prior|former|neighbou?ring|sister|"
-    r"another|also)\b",
+    r"another)\b",
     re.IGNORECASE,
 )
+_ALSO = re.compile(r"\balso[ ]+$", re.IGNORECASE)
+#: A report cover: "HMI Probation, June 2020" (month precision).
+_COVER = re.compile(
+    rf"\b(?:HMI[ ]+Probation|HM[ ]+Inspectorate[ ]+of[ ]+Probation),?[ ]+(?P<d>{_MONTH}[ ]+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: Characters from the start of a document in which a cover date is looked for.
+COVER_WINDOW = 3000
 #: Characters after a cue in which its date must start (the words "is available at on").
 PUB_DATE_GAP = 3
 
@@ -143,18 +151,27 @@ def find_publication(doc: Doc) -> list[Found]:
                 continue
             y, mth, d, _, e = toks[0]
             ctx = "previous" if _OTHER_REPORT.search(w, s.start, m.start()) else ""
-            out.append(
-                Found(
-                    "publication_date",
-                    format_date(y, mth, d),
-                    doc.evidence(m.start(), e),
-                    m.start(),
-                    0.95,
-                    ctx,
-                )
-            )
+            # "(also published on 9 May)" after a sibling: the date is this report's too
+            note = "shared" if _ALSO.search(w, max(s.start, m.start() - 12), m.start()) else ""
+            date = format_date(y, mth, d)
+            ev = doc.evidence(m.start(), e)
+            out.append(Found("publication_date", date, ev, m.start(), 0.95, ctx, note))
             break
-    return out
+    return out or _cover_date(doc)
+
+
+def _cover_date(doc: Doc) -> list[Found]:
+    """The month on a report cover ("HMI Probation, June 2020"), when no date is stated."""
+    w = doc.work
+    cover = _COVER.search(w, doc.seg.start, min(doc.seg.end, doc.seg.start + COVER_WINDOW))
+    if cover is None:
+        return []
+    toks = date_tokens(w, cover.start("d"), cover.end("d"))
+    if not toks or toks[0][1] is None:
+        return []
+    y, mth, _, _, e = toks[0]
+    ev = doc.evidence(cover.start(), e)
+    return [Found("publication_date", format_date(y, mth, None), ev, cover.start(), 0.8)]
 
 
 def find_fieldwork(doc: Doc) -> list[Found]:

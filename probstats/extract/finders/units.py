@@ -182,6 +182,8 @@ def add_region_names(doc: Doc) -> None:
     for m in _BARE_REGION.finditer(doc.work, doc.seg.start, doc.seg.end):
         if m.start() and (doc.work[m.start() - 1].isalnum() or doc.work[m.start() - 1] == "-"):
             continue
+        if doc.work.endswith("England and ", max(0, m.start() - 12), m.start()):
+            continue  # "England and Wales" is the whole jurisdiction, not the region
         name = _REGION_KEYS.get(normalise_name(m.group("r")), "Yorkshire and the Humber")
         extra.append(_mention(doc.work, "region", name, m.start("r"), m.end("r"), "bare"))
         extra[-1].oblique = True  # a bare place name is context, never the subject
@@ -299,7 +301,8 @@ def _is_multi(doc: Doc) -> bool:
 
 def region_of(doc: Doc, subject: Subject) -> UnitMention | None:
     """The region named for a PDU (any mention of a known region in the document)."""
+    own = normalise_name(subject.name)
     for m in doc.mentions:
-        if m.unit_type == "region" and m.key != subject.key:
+        if m.unit_type == "region" and m.key != subject.key and normalise_name(m.name) not in own:
             return m
     return None

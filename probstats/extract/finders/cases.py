@@ -33,7 +33,7 @@ _CASES_TOTAL = re.compile(
     rf"\b(?:reviewed|inspected|examined|assessed|looked[ ]+at|read)[ ]+(?:a[ ]+(?:total[ ]+)?"
     rf"(?:sample[ ]+)?of[ ]+)?(?P<n>{DIGITS})[ ]+(?:probation[ ]+|individual[ ]+)?cases\b"
     rf"|\b(?P<n2>{DIGITS})[ ]+cases[ ]+(?:were|have[ ]+been)[ ]+(?:inspected|reviewed|examined)"
-    rf"|\bsample[ ]+(?:consisted|comprised|was[ ]+made[ ]+up)[ ]+of[ ]+(?P<n3>{DIGITS})[ ]+cases"
+    rf"|\bsample[ ]+(?:consisted[ ]+of|comprised(?:[ ]+of)?|was[ ]+made[ ]+up[ ]+of)[ ]+(?P<n3>{DIGITS})[ ]+cases"
     rf"|\bsample[ ]+of[ ]+(?P<n4>{DIGITS})[ ]+cases"
     rf"|\b(?:out[ ]+)?of[ ]+(?:the[ ]+)?(?P<n5>{DIGITS})[ ]+cases[ ]+(?:we[ ]+)?(?:inspected|reviewed|examined)",
     _I,

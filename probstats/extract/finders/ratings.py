@@ -191,6 +191,9 @@ _CURRENT = re.compile(
 )
 
 
+_CLAUSE_END = re.compile(r";|,[ ]*(?:but|while|whereas)\b|[ ]but[ ]", _I)
+
+
 def _is_previous(pre: str, post: str) -> bool:
     """A previous-inspection cue before the rating (not followed by a "now") or right after."""
     last_prev = None
@@ -200,7 +203,8 @@ def _is_previous(pre: str, post: str) -> bool:
         cur = _CURRENT.search(pre, last_prev.end())
         if cur is None:
             return True
-    return PREVIOUS_CONTEXT.search(post[:60]) is not None
+    clause = _CLAUSE_END.split(post[:60], maxsplit=1)[0]  # "... this time; last time it was"
+    return PREVIOUS_CONTEXT.search(clause) is not None
 
 
 def find_ratings(doc: Doc) -> list[Found]:

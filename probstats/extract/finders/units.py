@@ -49,7 +49,7 @@ AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
     r"|like|as[ ]+did|while|whereas|joins?|joining"
-    r"|(?:other|second|third|fourth|remaining)\b[a-z ]{0,40}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
+    r"|(?:others?|second|third|fourth|remaining)\b[a-z ]{0,40}\b(?:is|are|was|were))(?:[ ]+the)?[ ]{1,3}$",
     _I,
 )
 _SIBLING_AFTER = re.compile(

@@ -150,8 +150,9 @@ def _seconds(text: str) -> float:
     ],
 )
 def test_hostile_input_takes_linear_time(unit):
-    # Eight times the text may take at most about eight times as long (quadratic would be 64).
+    # Sixteen times the text: linear time is ~16 times as long, quadratic ~256; the bound
+    # leaves room for a loaded machine.
     lead = "Westmoor PDU has received an overall rating of 'Good'. "
-    small = _seconds(lead + unit * (4_000 // len(unit)))
+    small = _seconds(lead + unit * (2_000 // len(unit)))
     large = _seconds(lead + unit * (32_000 // len(unit)))
-    assert large < 24 * max(small, 1e-3)
+    assert large < 100 * max(small, 1e-3)

@@ -61,7 +61,18 @@ def configure(dest: Path, modules: list[str], tests: list[str]) -> None:
         "source_paths": ["probstats/"],
         "only_mutate": modules,
         "pytest_add_cli_args_test_selection": tests,
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-o", "addopts=", "-m", "not slow", "-q"],
+        "pytest_add_cli_args": [
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-m",
+            "not slow",
+            "-q",
+            "-x",
+            "-k",
+            "not rendered",  # a PDF rendering reruns the same finders, ten times slower
+        ],  # fmt: skip
     }
     lines = ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in section.items()]
     (dest / "pyproject.toml").write_text(text + "\n".join(lines) + "\n", encoding="utf-8")

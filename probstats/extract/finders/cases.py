@@ -66,7 +66,7 @@ _ASPECTS = [
     ("compliance", re.compile(r"\bcompl(?:y|ied|iance)\b|enforcement", _I)),
 ]  # fmt: skip
 _CASEISH = re.compile(
-    r"[ ]*of[ ]+(?:the[ ]+|all[ ]+|our[ ]+)?(?:[\w-]+[ ]+){0,3}?(?:cases|victims|people|individuals|"
+    r"[ ]*\)?[ ]*of[ ]+(?:the[ ]+|all[ ]+|our[ ]+)?(?:[\w-]+[ ]+){0,3}?(?:cases|victims|people|individuals|"
     r"service[ ]+users|reports|those|offenders)\b",
     _I,
 )

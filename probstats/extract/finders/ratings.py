@@ -54,7 +54,7 @@ FROM_TO = re.compile(
 DOMAINS: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(p, _I))
     for name, p in (
-        ("Statutory victim work", r"\b(?:statutory[ ]+)?victim[ ]+work\b|\bwork[ ]+with[ ]+victims\b"),
+        ("Statutory victim work", r"\b(?:statutory[ ]+)?victim[ ]+work\b|\bwork[ ]+(?:with|to[ ]+support)[ ]+victims\b|\bvictim[ ]+contact[ ]+scheme\b"),
         ("Court work", r"\bcourt[ ]+work\b|\bwork[ ]+(?:at|in)[ ]+court\b"),
         ("Unpaid work", r"\bunpaid[ ]+work\b|\bcommunity[ ]+payback\b"),
         ("Implementation and delivery", r"\bimplementation,?[ ]+and[ ]+delivery\b|\bdelivery[ ]+of[ ]+services\b"),
@@ -137,8 +137,15 @@ def _domain_hits(text: str) -> list[tuple[int, int, str]]:
 _LIST_GAP = re.compile(r"[ ]*(?:,[ ]*)?(?:and[ ]+|&[ ]+)?(?:the[ ]+)?")
 
 
+_ALL_FOUR = re.compile(r"\ball[ ]+(?:four|4)[ ]+aspects\b(?:[ ]+of[ ]+case[ ]+supervision)?", _I)
+CASE_SUPERVISION = ("Assessment", "Planning", "Implementation and delivery", "Reviewing")
+
+
 def _domain_before(pre: str) -> list[tuple[str, str]]:
     """Domains named right before a rating ("Assessment, planning and reviewing were all rated")."""
+    four = _ALL_FOUR.search(pre)
+    if four and _links(pre[four.end() :]):  # "all four aspects of case supervision were rated"
+        return [(n, "") for n in CASE_SUPERVISION]
     hits = _domain_hits(pre)
     if not hits or not _links(pre[hits[-1][1] :]):
         return []

@@ -45,6 +45,12 @@ _NATIONAL = re.compile(
     r"(?:has[ ]+(?:been[ ]+)?|was[ ]+|is[ ]+)?(?:received[ ]+an[ ]+overall[ ]+rating|rated)\b",
     _I,
 )
+#: The national inspection's subject: HM Prison and Probation Service's national arrangements.
+_HMPPS = re.compile(
+    r"\b(?:HM|His[ ]+Majesty's|Her[ ]+Majesty's)[ ]+Prison[ ]+and[ ]+Probation[ ]+Service\b|\bHMPPS\b"
+    r"|\bnational[ ]+arrangements\b|\bnational[ ]+inspection[ ]+of[ ]+(?:the[ ]+)?probation\b",
+    _I,
+)
 AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*(?=[A-Z])")
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
@@ -123,6 +129,11 @@ def find_mentions(doc: Doc) -> list[UnitMention]:
             out.append(_mention(w, canon[0], canon[1], start, canon[2], form))
     for m in _NATIONAL.finditer(w, doc.seg.start, doc.seg.end):
         out.append(_mention(w, "national", "Probation Service", m.start(), m.end(), "national"))
+    if not any(m.unit_type in ("PDU", "CRC", "NPS division", "region") for m in out):
+        # HMPPS is named in many local reports as the employer: the subject only when no
+        # local unit is named at all
+        for m in _HMPPS.finditer(w, doc.seg.start, doc.seg.end):
+            out.append(_mention(w, "national", "Probation Service", m.start(), m.end(), "national"))
     out = _dedupe(out)
     _spread_siblings(w, out)
     return out

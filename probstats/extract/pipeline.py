@@ -16,7 +16,7 @@ from probstats.extract._deps import __version__
 from probstats.extract.assemble import assemble
 from probstats.extract.finders import cases, counts, dates, ratings, staffing, units
 from probstats.extract.finders.context import Doc, Found
-from probstats.extract.readers import Source, read_path
+from probstats.extract.readers import Source, looks_wrapped, read_path, unwrap
 from probstats.extract.records import Record
 from probstats.extract.sections import SectionMap
 from probstats.extract.text import (
@@ -148,6 +148,8 @@ def extract_source(src: Source) -> list[Record]:
     if not src.text.strip():
         return []
     norm = normalise(src.text)
+    if src.format == "text" and looks_wrapped(norm):
+        norm = unwrap(norm)  # same length: the evidence still quotes the reference text
     segs = split_documents(norm) if src.format == "text" else [Segment(0, len(norm))]
     per_seg = [list(sentences(norm, seg.start, seg.end)) for seg in segs]
     spans = boilerplate_spans(norm, [s for ss in per_seg for s in ss])

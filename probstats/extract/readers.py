@@ -316,6 +316,26 @@ _WRAPPED = re.compile(
 )
 
 
+def looks_wrapped(text: str, sample: int = 200) -> bool:
+    r"""True for text hard-wrapped at a fixed width (copied from a PDF or an e-mail).
+
+    Most of its first ``sample`` lines are 40-90 characters long and end without a
+    stop. Releases saved from a web page have one paragraph per line instead.
+
+    Examples
+    --------
+    >>> looks_wrapped("A report about the unit and the wider service that has\n" * 10)
+    True
+    >>> looks_wrapped("One paragraph per line.\n" * 10)
+    False
+    """
+    lines = [ln for ln in text.split("\n", sample)[:sample] if ln.strip()]
+    if len(lines) < 8:
+        return False
+    wrapped = sum(1 for ln in lines if 40 <= len(ln) <= 90 and ln.rstrip()[-1:] not in ".!?:;")
+    return wrapped >= 0.5 * len(lines)
+
+
 def unwrap(text: str) -> str:
     r"""Join the lines a PDF wrapped inside sentences (same length: newline -> space).
 

@@ -668,3 +668,24 @@ def _doc(text: str):
     from probstats.extract.text import Segment, sentences
 
     return Doc(Source(text, "text"), text, Segment(0, len(text)), list(sentences(text)))
+
+
+def test_all_four_aspects_and_victim_scheme():
+    rec = one(
+        LEAD + "Inspectors rated all four aspects of case supervision as 'Requires improvement'."
+    )
+    assert [s.standard_name for s in rec.standard_ratings] == list(ratings.CASE_SUPERVISION)
+    rec = one(LEAD + "The victim contact scheme was assessed as 'Outstanding'.")
+    assert [(s.standard_name, s.rating) for s in rec.standard_ratings] == [
+        ("Statutory victim work", "Outstanding")
+    ]
+
+
+def test_hard_wrapped_text_is_read_across_line_breaks():
+    text = (
+        "Ashby PDU, one of the units we visited in the north of the county in the\n"
+        "spring, has been rated 'Good' by inspectors who spent two weeks with its\n"
+    ) * 5
+    rec = one(text)
+    assert (rec.unit_name, rec.overall_rating) == ("Ashby", "Good")
+    assert text[rec.evidence["overall_rating"].start : rec.evidence["overall_rating"].end] == "Good"

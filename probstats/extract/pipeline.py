@@ -20,6 +20,7 @@ from probstats.extract.readers import Source, looks_wrapped, read_path, unwrap
 from probstats.extract.records import Record
 from probstats.extract.sections import SectionMap
 from probstats.extract.text import (
+    ASCII_LOWER,
     Segment,
     boilerplate_spans,
     mask,
@@ -150,9 +151,10 @@ def extract_source(src: Source) -> list[Record]:
     norm = normalise(src.text)
     if src.format == "text" and looks_wrapped(norm):
         norm = unwrap(norm)  # same length: the evidence still quotes the reference text
-    segs = split_documents(norm) if src.format == "text" else [Segment(0, len(norm))]
+    low = norm.translate(ASCII_LOWER)
+    segs = split_documents(norm, low) if src.format == "text" else [Segment(0, len(norm))]
     per_seg = [list(sentences(norm, seg.start, seg.end)) for seg in segs]
-    spans = boilerplate_spans(norm, [s for ss in per_seg for s in ss])
+    spans = boilerplate_spans(norm, [s for ss in per_seg for s in ss], low)
     work = mask(norm, spans)
     whole = set(spans)
     out: list[Record] = []

@@ -283,7 +283,7 @@ def _notes_end(text: str, heading_end: int) -> int | None:
     return None
 
 
-def split_documents(norm: str) -> list[Segment]:
+def split_documents(norm: str, low: str | None = None) -> list[Segment]:
     """Split a (normalised) file holding one or several releases into documents.
 
     Boundaries: a new page header (cookie banner or "Skip to content"), a
@@ -297,13 +297,25 @@ def split_documents(norm: str) -> list[Segment]:
     >>> [t[s.start:s.end].strip() for s in split_documents(t)]
     ['A PDU inspection.\\nFor media enquiries call 01234 567890', 'B PDU inspection.']
     """
-    cuts: set[int] = {m.start() for m in _PAGE_START.finditer(norm)}
-    cuts |= {m.start() for m in _SEPARATOR.finditer(norm)}
-    cuts |= {min(m.end() + 1, len(norm)) for m in _MEDIA.finditer(norm)}
+    low = norm.translate(ASCII_LOWER) if low is None else low
+    cuts: set[int] = set()
+    # Each boundary's literal is looked for first: most files have none of them.
+    if "cookies" in low or "skip to" in low:
+        cuts |= {m.start() for m in _PAGE_START.finditer(norm)}
+    if any(x in norm for x in ("---", "===", "___", "***", "###", "~~~")):
+        cuts |= {m.start() for m in _SEPARATOR.finditer(norm)}
+    if "media enquiries" in low:
+        cuts |= {min(m.end() + 1, len(norm)) for m in _MEDIA.finditer(norm)}
+    if "editor" not in low:
+        return _join_fragments(norm, cuts)
     for m in _NOTES.finditer(norm):
         end = _notes_end(norm, m.end())
         if end is not None:
             cuts.add(end)
+    return _join_fragments(norm, cuts)
+
+
+def _join_fragments(norm: str, cuts: set[int]) -> list[Segment]:
     bounds = sorted({0, len(norm), *cuts})
     merged: list[Segment] = []
     pending: int | None = None

@@ -122,7 +122,11 @@ _FIELDWORK = re.compile(
     re.IGNORECASE,
 )
 _PUB_TRIGGER = trigger("publish", "publication", "available")
-_FIELD_TRIGGER = trigger("fieldwork", "inspect", "visit")
+_FIELD_TRIGGER = trigger(
+    "fieldwork", "took place", "carried out", "inspection visit", "inspection in ",
+    "inspected in ", "visited in ", "visit in ", "inspection during", "inspected during",
+    "visited during",
+)  # fmt: skip
 _OTHER_REPORT = re.compile(
     r"\b(?:thematic|joint|youth|previous(?:ly)?|earlier|last|prior|former|neighbou?ring|sister|"
     r"another)\b",

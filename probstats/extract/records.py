@@ -239,6 +239,42 @@ def _plain_number(v: object) -> object:
     return int(v) if float(v).is_integer() else v
 
 
+def _inspection_row(rec: Record) -> dict[str, Any]:
+    row = rec.inspection_row()
+    row.update(source_file=rec.source_file, document=rec.document)
+    spans = [e.start for e in rec.evidence.values()] + [e.end for e in rec.evidence.values()]
+    row["span_start"] = min(spans) if spans else None
+    row["span_end"] = max(spans) if spans else None
+    row["evidence"] = " | ".join(f"{k}@{e.start}-{e.end}" for k, e in rec.evidence.items()) or None
+    return row
+
+
+def _fact_rows(rec: Record, table: str) -> list[dict[str, Any]]:
+    facts = {
+        "staffing": rec.staffing,
+        "case_measures": rec.case_measures,
+        "standard_ratings": rec.standard_ratings,
+    }[table]
+    rows = []
+    for f in facts:
+        d = asdict(f)
+        ev = d.pop("evidence")
+        rows.append(
+            {
+                "inspection_id": rec.suggested_id(),
+                "source_url": rec.source_url,
+                "source_type": rec.source_type,
+                **d,
+                "source_file": rec.source_file,
+                "document": rec.document,
+                "span_start": ev["start"],
+                "span_end": ev["end"],
+                "evidence": ev["text"],
+            }
+        )
+    return rows
+
+
 def records_to_frame(
     records: list[Record], table: Table = "inspections", *, raw_only: bool = False
 ) -> pd.DataFrame:
@@ -266,39 +302,7 @@ def records_to_frame(
         raise ExtractionOptionError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
     rows: list[dict[str, Any]] = []
     for rec in records:
-        base = {
-            "inspection_id": rec.suggested_id(),
-            "source_url": rec.source_url,
-            "source_type": rec.source_type,
-        }
-        review = {"source_file": rec.source_file, "document": rec.document}
-        if table == "inspections":
-            row = rec.inspection_row()
-            row["inspection_id"] = rec.suggested_id()
-            spans = [e.start for e in rec.evidence.values()] + [
-                e.end for e in rec.evidence.values()
-            ]
-            row.update(review)
-            row["span_start"] = min(spans) if spans else None
-            row["span_end"] = max(spans) if spans else None
-            row["evidence"] = (
-                " | ".join(f"{k}@{e.start}-{e.end}" for k, e in rec.evidence.items()) or None
-            )
-            rows.append(row)
-            continue
-        facts = {
-            "staffing": rec.staffing,
-            "case_measures": rec.case_measures,
-            "standard_ratings": rec.standard_ratings,
-        }[table]
-        for f in facts:
-            row = dict(base)
-            d = asdict(f)
-            ev = d.pop("evidence")
-            row.update(d)
-            row.update(review)
-            row.update(span_start=ev["start"], span_end=ev["end"], evidence=ev["text"])
-            rows.append(row)
+        rows += [_inspection_row(rec)] if table == "inspections" else _fact_rows(rec, table)
     cols = list(TABLES[table]) + ([] if raw_only else list(REVIEW_COLUMNS))
     frame = pd.DataFrame(rows, columns=cols)
     for c in ("value", "value_pct"):  # "28", not "28.0", as in the hand-entered files

@@ -52,9 +52,11 @@ _SUFFICIENCY = re.compile(
 _STAGES = [
     ("court_reports", re.compile(r"court[ ]+reports?|pre-sentence|\bPSRs?\b|court[ ]+work|advice[ ]+to[ ]+(?:the[ ]+)?court", _I)),
     ("unpaid_work", re.compile(r"unpaid[ ]+work", _I)),
-    ("victim_work", re.compile(r"\bvictims?\b", _I)),
+    # victims as the stage only when the work with them is the subject ("victim contact",
+    # "victims were offered"); "risk to potential victims" is about keeping people safe
+    ("victim_work", re.compile(r"\bvictim[ ]+(?:work|contact|liaison)|\bstatutory[ ]+victim|\bvictims?[ ]+(?:were|was|had|could|can|are)\b", _I)),
     ("implementation_delivery", re.compile(r"implementation|\bdelivery\b|\bdelivering\b", _I)),
-    ("assessment", re.compile(r"\bassessments?\b|\bassessing\b", _I)),
+    ("assessment", re.compile(r"\bassessments?\b|\bassessing\b|\bassessed[ ]+(?:the[ ]+)?(?:risk|need)", _I)),
     ("planning", re.compile(r"\bplanning\b|\bplans?\b", _I)),
     ("reviewing", re.compile(r"\breviewing\b|\breviews?\b", _I)),
 ]  # fmt: skip
@@ -230,7 +232,8 @@ def find_case_measures(doc: Doc) -> list[Found]:
                 (a + b) // 2,
             )
             here = _nearest(_STAGES, w, lo, hi, (a + b) // 2)
-            stage = here or stage
+            # with no stage near the figure, the stage the sentence opened with carries over
+            stage = here or stage or _nearest(_STAGES, w, s.start, a, s.start)
             aspect = _nearest(
                 _ASPECTS, w, max(s.start, a - 2 * STAGE_WINDOW), min(s.end, b + 2 * STAGE_WINDOW), a
             )

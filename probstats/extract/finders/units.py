@@ -35,10 +35,15 @@ _ANCHORS: list[tuple[str, re.Pattern[str], str, str, str]] = [
     ("NPS division", re.compile(r"NPS[ ]+(?=[A-Z][a-z])"), "work", "after", "division"),
     ("NPS division", re.compile(r"National[ ]+Probation[ ]+Service[ ]+(?:\(NPS\)[ ]+)?(?:in[ ]+)?(?=[A-Z][a-z])"), "work", "after", "division"),
     ("NPS division", re.compile(r"division[ ]+of[ ]+the[ ]+(?:nps|national[ ]+probation[ ]+service)\b"), "low", "before", "typed"),
-    ("NPS division", re.compile(r"[Tt]he[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+in[ ]+(?:the[ ]+)?(?=[A-Z])"), "work", "after", "typed"),
+    ("NPS division", re.compile(r"[Tt]he[ ]+(?:NPS|National[ ]+Probation[ ]+Service)[ ]+(?:\(NPS\)[ ]+)?in[ ]+(?:the[ ]+)?(?=[A-Z])"), "work", "after", "typed"),
     ("NPS division", re.compile(r"NPS\b(?![ ]+(?:[Dd]ivision|in\b|[A-Z]))"), "work", "before", "typed"),
     ("region", re.compile(r"(?:probation[ ]+)?region\b"), "low", "before", "typed"),
 ]  # fmt: skip
+#: The seven NPS divisions (2014-2021), by area.
+NPS_AREAS = frozenset(
+    {"north east", "north west", "midlands", "wales", "london", "south east and eastern",
+     "south west and south central"}
+)  # fmt: skip
 _DIVISION_TAIL = re.compile(r"[ ]{0,3}division\b", _I)
 _NATIONAL = re.compile(
     r"\b(?:the[ ]+)?(?:national[ ]+)?Probation[ ]+Service[ ]+(?:in[ ]+England[ ]+and[ ]+Wales[ ]+)?"
@@ -95,9 +100,9 @@ def _canonical(
     if utype == "NPS division":
         if form == "division":
             tail = _DIVISION_TAIL.match(work, end)
-            if tail is None:
-                return None
-            end = tail.end()
+            if tail is None and normalise_name(name) not in NPS_AREAS:
+                return None  # "NPS Wales" needs no "division": Wales was one
+            end = tail.end() if tail else end
         return "NPS division", f"NPS {name} division", end
     return utype, name, end
 

@@ -133,7 +133,8 @@ def _apply(doc: Doc, rec: Record, f: Found, conf: float) -> None:
     elif f.field == "fieldwork":
         if rec.fieldwork_start is None:
             _scalar(rec, "fieldwork_start", f.value[0], f.evidence, conf)
-            _scalar(rec, "fieldwork_end", f.value[1], f.evidence, conf)
+            if f.value[1] is not None:
+                _scalar(rec, "fieldwork_end", f.value[1], f.evidence, conf)
     elif f.field == "score":
         if rec.score is None:
             _scalar(rec, "score", f.value[0], f.evidence, conf)

@@ -46,7 +46,8 @@ _LICENCE = re.compile(r"\blicen[cs]e|post-release|released[ ]+(?:from|on)|\bcust
 _NUM = re.compile(NUMBER, _I)
 _SUFFICIENCY = re.compile(
     r"sufficien|judged|well[ ]+enough|acceptable|satisfactor|adequate|good[ ]+enough|effective|"
-    r"appropriate|\bmet\b|able[ ]+to|good[ ]+standard|high[ ]+quality|good[ ]+quality|missing",
+    r"appropriate|\bmet\b|able[ ]+to|good[ ]+standard|high[ ]+quality|good[ ]+quality|missing"
+    r"|(?<!as )\bwell\b(?![ ]+as\b)|contribut|views[ ]+known|express\w*[ ]+(?:their[ ]+)?views",
     _I,
 )
 _STAGES = [
@@ -252,7 +253,9 @@ def find_case_measures(doc: Doc) -> list[Found]:
                 qualifier=qual,
                 notes=notes or "stage and aspect not named; recorded as overall quality",
             )
-            # With no aspect named, what the share measures is a guess: a review candidate.
-            conf = 0.85 if aspect else 0.45
+            # With no aspect named, what the share measures is a guess; with no judgement
+            # ("sufficient", "had not") it may be a feature of the cases: review candidates.
+            judged_words = _SUFFICIENCY.search(w, s.start, hi) or _SHORTFALL.search(w, s.start, hi)
+            conf = 0.85 if aspect and judged_words else 0.45
             out.append(Found("case_measure", cm, cm.evidence, a, conf, ctx))
     return out

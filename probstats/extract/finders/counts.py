@@ -22,7 +22,9 @@ _PROGRESS = re.compile(r"\bof[ ]+(?:the|its|their)[ ]*$", _I)
 _REC_HEADING = re.compile(
     r"^[ ]{0,20}(?:our[ ]+|key[ ]+)?recommendations:?[ ]{0,20}$", _I | re.MULTILINE
 )
-_REC_ITEM = re.compile(r"^[ ]{0,20}(\d{1,2})[.)][ ]+\S", re.MULTILINE)
+_REC_ITEM = re.compile(
+    r"^[ ]{0,20}(\d{1,2})[.)][ ]+(?![^\n]{0,80}\.{4})\S", re.MULTILINE
+)  # not a contents line
 #: Characters read after a "Recommendations" heading for its numbered list.
 LIST_WINDOW = 20000
 _SCORE = re.compile(

@@ -132,6 +132,7 @@ _OTHER_REPORT = re.compile(
     r"another)\b",
     re.IGNORECASE,
 )
+_STARTED = re.compile(r"\b(?:start(?:ed|s)?|beg[ai]n|commenc\w*)\b", re.IGNORECASE)
 _ALSO = re.compile(r"\balso[ ]+$", re.IGNORECASE)
 #: A report cover: "HMI Probation, June 2020" (month precision).
 _COVER = re.compile(
@@ -193,7 +194,10 @@ def find_fieldwork(doc: Doc) -> list[Found]:
         first, last = dated[0], dated[-1]
         ctx = "previous" if PREVIOUS_CONTEXT.search(w, s.start, s.end) else ""
         ev = doc.evidence(cue.start(), last[4])
-        value = (format_date(*first[:3]), format_date(*last[:3]))
+        end = format_date(*last[:3])
+        if len(dated) == 1 and _STARTED.search(w, s.start, s.end):
+            end = None  # "fieldwork started on 6 January": no end is stated
+        value = (format_date(*first[:3]), end)
         out.append(Found("fieldwork", value, ev, cue.start(), 0.9, ctx))
     return out
 

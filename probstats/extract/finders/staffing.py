@@ -141,6 +141,13 @@ _SICK_DAYS = re.compile(
     _I,
 )
 _VACANCIES_AFTER = re.compile(r"[ ]*(?:vacant[ ]+posts|vacancies)\b", _I)
+_IN_TRAINING = re.compile(
+    r"[ ]*(?:staff|people|practitioners)[ ]+(?:undergoing|in)[ ]+training\b", _I
+)
+#: A figure for part of the unit (a court team, one office) or a plan, not the unit's staffing.
+_PART_OR_PLAN = re.compile(
+    r"\b(?:team|office|hub|court|recruit\w*|hire|hiring|plans?|will|aim\w*)\b", _I
+)
 _TRAINEES_AFTER = re.compile(
     r"[ ]*(?:trainee[ ]+probation[ ]+officers|trainees|PQiPs?\b|PQiP[ ]+learners)", _I
 )
@@ -219,6 +226,8 @@ def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str
         and not _STAFF_COUNT_AFTER.match(post)
     ):
         return None
+    if _IN_TRAINING.match(post):
+        return "trainees", "count", ""
     sm = _STAFF_COUNT_AFTER.match(post)
     near = w[max(lo, x.start() - 30) : x.start()] + post[:60]
     if (sm and not _NOT_IN_POST.search(near)) or _STAFF_COUNT_BEFORE.search(core_pre):
@@ -307,6 +316,8 @@ def _one(doc: Doc, s, nums, i, x) -> Found | None:
     conf = 0.9
     if measure == "staff_in_post" and (value < 10 or _ONE_OFF.search(w, s.start, s.end)):
         conf = 0.3  # a number word in prose, or a one-off transfer headcount
+    if _PART_OR_PLAN.search(w, max(lo, x.start() - 40), x.start()):
+        conf = 0.3  # "the court team had a 43% vacancy rate", "plans to recruit 400 trainees"
     fact = StaffingFact(
         measure,
         grade,

@@ -56,6 +56,7 @@ _HMPPS = re.compile(
     r"|\bnational[ ]+arrangements\b|\bnational[ ]+inspection[ ]+of[ ]+(?:the[ ]+)?probation\b",
     _I,
 )
+_NATIONAL_CUE = re.compile(r"\bnational[ ]+(?:inspection|arrangements)\b", _I)
 AREA_INSPECTION = re.compile(r"Quality[ ]*(?:&|and)[ ]*Impact[ ]+inspection:[ ]*(?=[A-Z])")
 _SIBLING_BEFORE = re.compile(
     r"\b(?:neighbou?ring|nearby|adjacent|sister|another|other|fellow|unlike|compared[ ]+(?:with|to)"
@@ -287,6 +288,12 @@ def choose_subjects(doc: Doc, rating_owners: dict, url: str | None = None) -> li
         key=lambda kv: (-kv[1][0], _TYPE_ORDER.get(kv[0][0], 9), kv[1][1].start),
     )
     top_key, (top, m) = ranked[0]
+    if (
+        top_key[0] == "national"
+        and not rating_owners.get(top_key)
+        and not _NATIONAL_CUE.search(doc.work, doc.seg.start, doc.seg.end)
+    ):
+        return []  # the service named in passing (annual reports, answers), not inspected
     total = sum(v for v, _ in scored.values()) or 1.0
     conf = round(min(0.99, 0.5 + 0.5 * top / total), 3)
     subjects = [Subject(top_key, m.unit_type, m.name, conf, m)]

@@ -569,7 +569,7 @@ def test_trigger_and_region_of():
             [("implementation_delivery", "keep_safe", "sufficient", 55.0)],
         ),
         (
-            "Unpaid work kept people safe in 66% of cases.",
+            "Unpaid work kept people safe well enough in 66% of cases.",
             [("unpaid_work", "keep_safe", "sufficient", 66.0)],
         ),
     ],

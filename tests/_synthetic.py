@@ -40,13 +40,18 @@ def inspections() -> pd.DataFrame:
             "unit_id": pd.array(units, dtype="string"),
             "unit_type": pd.array(types, dtype="string"),
             "era": pd.array(
-                ["pre_unification" if t in ("CRC", "NPS division") else "post_unification"
-                 for t in types], dtype="string"),
+                [
+                    "pre_unification" if t in ("CRC", "NPS division") else "post_unification"
+                    for t in types
+                ],
+                dtype="string",
+            ),
             "unit_name": pd.array([u.upper() for u in units], dtype="string"),
             "region": pd.array(regions, dtype="string"),
             "publication_date": pd.to_datetime(list(dates)).astype("datetime64[s]"),
             "publication_date_precision": pd.array(
-                ["day" if d else None for d in dates], dtype="string"),
+                ["day" if d else None for d in dates], dtype="string"
+            ),
             "overall_rating": pd.Categorical(ratings, dtype=RATING_DTYPE),
         }
     )
@@ -72,8 +77,18 @@ _STAFF = {
 def features() -> pd.DataFrame:
     """The inspections with staffing and case columns; 9 have a PO vacancy rate, 8 the outcome."""
     base = inspections()
-    cols = ["inspection_id", "unit_id", "unit_type", "era", "unit_name", "region",
-            "publication_date", "overall_rating", "rating_score", "cases_inspected"]
+    cols = [
+        "inspection_id",
+        "unit_id",
+        "unit_type",
+        "era",
+        "unit_name",
+        "region",
+        "publication_date",
+        "overall_rating",
+        "rating_score",
+        "cases_inspected",
+    ]
     df = base[cols].copy()
     vac, pct, n = [], [], []
     for iid in df["inspection_id"]:
@@ -82,8 +97,21 @@ def features() -> pd.DataFrame:
         pct.append(np.nan if p is None else p)
         n.append(np.nan if k is None else k)
     df["vacancy_rate_po"] = vac
-    df["caseload_average_po"] = [np.nan] * 3 + [45.0, 52.0, 38.0, np.nan, 41.0, 44.0, 36.0,
-                                                 np.nan, 40.0, 50.0, 47.0, np.nan, np.nan]
+    df["caseload_average_po"] = [np.nan] * 3 + [
+        45.0,
+        52.0,
+        38.0,
+        np.nan,
+        41.0,
+        44.0,
+        36.0,
+        np.nan,
+        40.0,
+        50.0,
+        47.0,
+        np.nan,
+        np.nan,
+    ]
     df["sickness_days_all"] = np.nan
     df["case_implementation_delivery_keep_safe_n"] = n
     df["case_implementation_delivery_keep_safe_pct"] = pct
@@ -95,7 +123,8 @@ def panel() -> pd.DataFrame:
     vacancy -7) and pdu-d (RI -> RI, vacancy unchanged)."""
     feats = features()
     df = feats[feats["unit_id"].isin(["pdu-a", "pdu-b", "pdu-d"])].sort_values(
-        ["unit_id", "publication_date"], kind="stable")
+        ["unit_id", "publication_date"], kind="stable"
+    )
     grp = df.groupby("unit_id")
     df = df.assign(
         visit_number=grp.cumcount() + 1,
@@ -111,11 +140,25 @@ def staffing_long() -> pd.DataFrame:
     """Long staffing facts: the exact PO vacancy rates plus one approximate PSO figure."""
     feats = features()
     known = feats[feats["vacancy_rate_po"].notna()]
-    rows = [{"inspection_id": i, "measure": "vacancy_rate", "grade": "PO", "value": v,
-             "qualifier": pd.NA} for i, v in zip(known["inspection_id"], known["vacancy_rate_po"],
-                                                   strict=True)]
-    rows.append({"inspection_id": "pdu-c-2022", "measure": "sickness_days", "grade": "all",
-                 "value": 50.0, "qualifier": ">"})
+    rows = [
+        {
+            "inspection_id": i,
+            "measure": "vacancy_rate",
+            "grade": "PO",
+            "value": v,
+            "qualifier": pd.NA,
+        }
+        for i, v in zip(known["inspection_id"], known["vacancy_rate_po"], strict=True)
+    ]
+    rows.append(
+        {
+            "inspection_id": "pdu-c-2022",
+            "measure": "sickness_days",
+            "grade": "all",
+            "value": 50.0,
+            "qualifier": ">",
+        }
+    )
     return pd.DataFrame(rows).astype({"inspection_id": "string", "qualifier": "string"})
 
 
@@ -142,8 +185,16 @@ def predictions(step: float = 10.0) -> pd.DataFrame:
     for x in xs:
         cum = expit(cuts + 0.05 * x)  # P(rating <= k), worse with more vacancies
         probs = np.diff(np.concatenate([[0], cum, [1]]))
-        for cat, p in zip(["Inadequate", "Requires improvement", "Good", "Outstanding"], probs,
-                          strict=True):
-            rows.append({"vacancy_rate_po": x, "category": cat, "probability": p,
-                         "conf_low": max(0.0, p - 0.05), "conf_high": min(1.0, p + 0.05)})
+        for cat, p in zip(
+            ["Inadequate", "Requires improvement", "Good", "Outstanding"], probs, strict=True
+        ):
+            rows.append(
+                {
+                    "vacancy_rate_po": x,
+                    "category": cat,
+                    "probability": p,
+                    "conf_low": max(0.0, p - 0.05),
+                    "conf_high": min(1.0, p + 0.05),
+                }
+            )
     return pd.DataFrame(rows)

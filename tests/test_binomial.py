@@ -40,8 +40,16 @@ def simulate(seed=0, per_region=8, b0=0.3, b1=0.5, sd_region=0.5, rho=0.0, n_lo=
         c = (1 - rho) / rho
         mu = rng.beta(mu * c, (1 - mu) * c)
     k = rng.binomial(n, mu)
-    return pd.DataFrame({"region": np.array(REGIONS)[g], "x": x, "k": k, "n": n,
-                         "y_pct": np.round(100 * k / n), "y_n": n})
+    return pd.DataFrame(
+        {
+            "region": np.array(REGIONS)[g],
+            "x": x,
+            "k": k,
+            "n": n,
+            "y_pct": np.round(100 * k / n),
+            "y_n": n,
+        }
+    )
 
 
 def fit(df, **kw):
@@ -54,8 +62,16 @@ def fit(df, **kw):
 
 def test_intercept_only_mle_is_pooled_proportion_and_ci_near_clopper_pearson():
     df = simulate(1, per_region=20, b1=0.0, sd_region=0.0)
-    res = fit_binomial(df, "k", [], trials="n", outcome_scale="count", family="binomial",
-                       region_effect="none", warn=False)
+    res = fit_binomial(
+        df,
+        "k",
+        [],
+        trials="n",
+        outcome_scale="count",
+        family="binomial",
+        region_effect="none",
+        warn=False,
+    )
     k, n = df["k"].sum(), df["n"].sum()
     assert_allclose(special.expit(res.params["Intercept"]), k / n, rtol=1e-10)
     t = res.tidy().iloc[0]
@@ -73,8 +89,9 @@ def test_betabinomial_loglik_matches_scipy():
     eta, theta = rng.normal(size=50), rng.normal(-1, 1, 50)
     mu, rho = special.expit(eta), special.expit(theta)
     a, b = mu * (1 - rho) / rho, (1 - mu) * (1 - rho) / rho
-    assert_allclose(betabinomial_loglik(k, n, eta, theta), stats.betabinom.logpmf(k, n, a, b),
-                    rtol=1e-10)
+    assert_allclose(
+        betabinomial_loglik(k, n, eta, theta), stats.betabinom.logpmf(k, n, a, b), rtol=1e-10
+    )
 
 
 def test_betabinomial_mle_matches_direct_scipy_optimisation():
@@ -87,8 +104,12 @@ def test_betabinomial_mle_matches_direct_scipy_optimisation():
         phi = np.exp(p[2])
         return -stats.betabinom.logpmf(k, n, mu * phi, (1 - mu) * phi).sum()
 
-    ref = optimize.minimize(negll, [0, 0, 2], method="Nelder-Mead",
-                            options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 20000})
+    ref = optimize.minimize(
+        negll,
+        [0, 0, 2],
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 20000},
+    )
     assert_allclose(res.params[["Intercept", "x"]], ref.x[:2], atol=1e-4)
     rho_ref = 1 / (1 + np.exp(ref.x[2]))
     assert_allclose(res.tidy().set_index("term").loc["rho", "estimate"], rho_ref, rtol=1e-3)
@@ -128,8 +149,9 @@ def test_cluster_robust_matches_hand_cr1_sandwich_with_t_on_g_minus_1():
     assert res.df_inference == 11
     t = res.tidy().set_index("term").loc["x"]
     q = stats.t.ppf(0.975, 11)
-    assert_allclose([t.conf_low, t.conf_high], [t.estimate - q * t.std_error,
-                                                 t.estimate + q * t.std_error])
+    assert_allclose(
+        [t.conf_low, t.conf_high], [t.estimate - q * t.std_error, t.estimate + q * t.std_error]
+    )
     assert_allclose(t.p_value, 2 * stats.t.sf(abs(t.statistic), 11))
 
 
@@ -152,10 +174,13 @@ def test_agq_marginal_likelihood_matches_brute_force_integration():
     sigma = np.exp(res.params["log_sd__region"])
     total = 0.0
     for _, grp in df.groupby("region"):
+
         def integrand(u, grp=grp):
             p = special.expit(b0 + b1 * grp["x"].to_numpy() + u)
             return np.exp(stats.binom.logpmf(grp["k"], grp["n"], p).sum()) * stats.norm.pdf(
-                u, 0, sigma)
+                u, 0, sigma
+            )
+
         val, _ = integrate.quad(integrand, -8 * sigma, 8 * sigma, limit=200, epsabs=0)
         total += np.log(val)
     assert_allclose(res.llf, total, rtol=1e-7)
@@ -204,12 +229,21 @@ def test_tidy_glance_augment_columns_and_odds_ratios():
     assert_allclose(orr.estimate, np.exp(2 * res.params["x"]))
     g = res.glance()
     assert {"n", "n_dropped", "log_likelihood", "aic", "bic", "pseudo_r2"} <= set(g.columns)
-    null = fit_binomial(df, "k", [], trials="n", outcome_scale="count", family="binomial",
-                        region_effect="none", warn=False)
+    null = fit_binomial(
+        df,
+        "k",
+        [],
+        trials="n",
+        outcome_scale="count",
+        family="binomial",
+        region_effect="none",
+        warn=False,
+    )
     assert_allclose(g["pseudo_r2"].iloc[0], 1 - res.llf / null.llf)
     aug = res.augment()
-    assert_allclose(aug[".fitted"], special.expit(res.params["Intercept"]
-                                                  + res.params["x"] * df["x"]))
+    assert_allclose(
+        aug[".fitted"], special.expit(res.params["Intercept"] + res.params["x"] * df["x"])
+    )
     assert res.sm_result is not None
 
 
@@ -229,8 +263,7 @@ def test_dropped_rows_reported_with_reasons():
     df.loc[[0, 1], "x"] = np.nan
     df.loc[2, "n"] = 0
     with pytest.warns(DroppedRowsWarning, match="3 of 96"):
-        res = fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count",
-                           region_effect="none")
+        res = fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count", region_effect="none")
     assert res.glance()["n_dropped"].iloc[0] == 3
     reasons = res.dropped.frame.set_index("row")["reason"]
     assert reasons[0] == "missing x" and "trials" in reasons[2]
@@ -252,8 +285,15 @@ def test_separation_and_few_clusters_warn():
     df = simulate(15)
     df["k"] = np.where(df["x"] > 0, df["n"], 0)
     with pytest.warns(SeparationWarning):
-        fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count", family="binomial",
-                     region_effect="none")
+        fit_binomial(
+            df,
+            "k",
+            ["x"],
+            trials="n",
+            outcome_scale="count",
+            family="binomial",
+            region_effect="none",
+        )
     with pytest.warns(SmallSampleWarning, match="12 region clusters"):
         fit_binomial(simulate(16), "k", ["x"], trials="n", outcome_scale="count")
 
@@ -272,8 +312,9 @@ def _regional(seed=17):
 def test_attach_and_decompose():
     df, regs = _regional()
     assert (df.groupby("region")["vac_region"].nunique() == 1).all()
-    assert_allclose(df.loc[df.region == "R03", "vac_region"].iloc[0],
-                    regs.set_index("region").loc["R03", "vac"])
+    assert_allclose(
+        df.loc[df.region == "R03", "vac_region"].iloc[0], regs.set_index("region").loc["R03", "vac"]
+    )
     wb = within_between(df, ["x"])
     assert_allclose(wb.groupby("region")["x_within"].sum(), 0, atol=1e-12)
     assert_allclose(wb["x_between"] + wb["x_within"], wb["x"])
@@ -291,13 +332,21 @@ def test_region_level_covariate_clustered_at_region():
     assert res.region == "region" and res.df_inference == 11
     assert any("vac_region=region" in n for n in res.notes)
     with pytest.warns(ClusteringWarning, match="vac_region"):
-        naive = fit_binomial(df, "k", ["x", "vac_region"], trials="n", outcome_scale="count",
-                             family="binomial", region_effect="none")
+        naive = fit_binomial(
+            df,
+            "k",
+            ["x", "vac_region"],
+            trials="n",
+            outcome_scale="count",
+            family="binomial",
+            region_effect="none",
+        )
     # with a region random effect in the data, naive SEs of the region covariate are too small
     assert naive.bse["vac_region"] < res.bse["vac_region"]
     with pytest.raises(ModelSpecificationError, match="finer"):
-        fit_contextual(df, "k", ["vac_region"], trials="n", outcome_scale="count",
-                       cluster="unit_id")
+        fit_contextual(
+            df, "k", ["vac_region"], trials="n", outcome_scale="count", cluster="unit_id"
+        )
 
 
 # ---------------------------------------------------------------- coverage (slow)
@@ -306,9 +355,13 @@ def test_region_level_covariate_clustered_at_region():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("family", "region_effect", "sd", "rho", "lo"),
-    [("binomial", "none", 0.0, 0.0, 0.93), ("quasibinomial", "none", 0.0, 0.08, 0.92),
-     ("betabinomial", "none", 0.0, 0.08, 0.92), ("quasibinomial", "cluster", 0.4, 0.05, 0.90),
-     ("binomial", "random", 0.5, 0.0, 0.92)],
+    [
+        ("binomial", "none", 0.0, 0.0, 0.93),
+        ("quasibinomial", "none", 0.0, 0.08, 0.92),
+        ("betabinomial", "none", 0.0, 0.08, 0.92),
+        ("quasibinomial", "cluster", 0.4, 0.05, 0.90),
+        ("binomial", "random", 0.5, 0.0, 0.92),
+    ],
 )
 def test_coverage_of_95_percent_intervals(family, region_effect, sd, rho, lo):
     hits = []

@@ -14,7 +14,11 @@ from probstats.datasets import load_features, load_inspections, load_panel, load
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_rebuild_is_byte_identical_and_raw_untouched(raw_minimal, tmp_path):

@@ -23,15 +23,21 @@ def panel(n=60, seed=0, slope=-0.04):
     rng = np.random.default_rng(seed)
     dv = rng.normal(0, 10, n)
     rc = np.clip(np.round(slope * dv + rng.normal(0, 0.6, n)), -3, 3)
-    return pd.DataFrame({"vac_change": dv, "rating_change": rc,
-                         "region": rng.integers(0, 12, n).astype(str)})
+    return pd.DataFrame(
+        {"vac_change": dv, "rating_change": rc, "region": rng.integers(0, 12, n).astype(str)}
+    )
 
 
 def test_add_changes_within_unit_in_time_order():
-    df = pd.DataFrame({"unit_id": ["a", "b", "a", "b", "a"],
-                       "publication_date": pd.to_datetime(
-                           ["2019-01", "2019-05", "2022-01", "2023-02", "2024-06"]),
-                       "v": [30.0, 10.0, 20.0, 12.0, 25.0]})
+    df = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "a", "b", "a"],
+            "publication_date": pd.to_datetime(
+                ["2019-01", "2019-05", "2022-01", "2023-02", "2024-06"]
+            ),
+            "v": [30.0, 10.0, 20.0, 12.0, 25.0],
+        }
+    )
     out = add_changes(df, ["v"])
     assert_allclose(out["v_change"], [np.nan, np.nan, -10.0, 2.0, 5.0])
     assert_allclose(out["previous_v"], [np.nan, np.nan, 30.0, 10.0, 20.0])
@@ -80,8 +86,13 @@ def test_sign_test_is_exact_binomial():
 
 def test_mcnemar_matches_statsmodels_exact():
     before = ["Requires improvement"] * 7 + ["Good"] * 4 + ["Inadequate"] * 3
-    after = (["Good"] * 5 + ["Requires improvement"] * 2 + ["Good"] * 2
-             + ["Requires improvement"] * 2 + ["Inadequate", "Good", "Inadequate"])
+    after = (
+        ["Good"] * 5
+        + ["Requires improvement"] * 2
+        + ["Good"] * 2
+        + ["Requires improvement"] * 2
+        + ["Inadequate", "Good", "Inadequate"]
+    )
     out = mcnemar_change(before, after).iloc[0]
     table = [[out.both_below, out.moved_up], [out.moved_down, out.both_above]]
     ref = mcnemar(table, exact=True)

@@ -55,7 +55,9 @@ def test_annual_report_2024_25_is_consistent_with_data(inspections):
     ):
         dated = rating_tally(inspections, unit_type=unit_type, **window)
         df = inspections[inspections["unit_type"] == unit_type]
-        candidates = df[df["publication_date"].isna() & df["inspection_id"].str.contains("-202[45]$")]
+        candidates = df[
+            df["publication_date"].isna() & df["inspection_id"].str.contains("-202[45]$")
+        ]
         possible = candidates["overall_rating"].astype("object").value_counts()
         for rating, n in published.items():
             assert dated[rating] <= n, (unit_type, rating)
@@ -64,8 +66,13 @@ def test_annual_report_2024_25_is_consistent_with_data(inspections):
 
 
 def test_every_row_is_cited(inspections):
-    for table in (inspections, probstats.load_staffing(), probstats.load_case_measures(),
-                  probstats.load_standard_ratings(), probstats.load_units()):
+    for table in (
+        inspections,
+        probstats.load_staffing(),
+        probstats.load_case_measures(),
+        probstats.load_standard_ratings(),
+        probstats.load_units(),
+    ):
         assert table["source_url"].notna().all()
         assert table["source_url"].str.startswith("http").all()
 
@@ -90,7 +97,9 @@ def test_stated_previous_ratings_agree_with_earlier_inspections():
     stated = insp.loc[later.index, "previous_rating"]
     both = stated.notna() & later["previous_overall_rating"].notna()
     assert both.sum() >= 3
-    assert (stated[both].astype(str) == later.loc[both, "previous_overall_rating"].astype(str)).all()
+    assert (
+        stated[both].astype(str) == later.loc[both, "previous_overall_rating"].astype(str)
+    ).all()
 
 
 def test_official_regional_figures_attach_without_future_data():
@@ -99,14 +108,20 @@ def test_official_regional_figures_attach_without_future_data():
     matched = df[df["vacancies_fte_all_status"] == "matched"]
     assert len(matched) >= 10
     used = matched.apply(
-        lambda r: r["fieldwork_start"]
-        if r["vacancies_fte_all_date_used"] == "fieldwork_start"
-        else r["publication_date"],
+        lambda r: (
+            r["fieldwork_start"]
+            if r["vacancies_fte_all_date_used"] == "fieldwork_start"
+            else r["publication_date"]
+        ),
         axis=1,
     )
     assert (matched["vacancies_fte_all_as_at"] <= used).all()
     # every inspection is kept, matched or not, with the reason when not
     assert len(df) == len(probstats.load_inspections())
     assert set(df["vacancies_fte_all_status"]) <= {
-        "matched", "no_region", "no_date", "no_earlier_figure", "too_old"
+        "matched",
+        "no_region",
+        "no_date",
+        "no_earlier_figure",
+        "too_old",
     }

@@ -17,7 +17,9 @@ def test_precisions_and_period_ends():
     assert (y.start, y.precision, y.end) == (dt.date(2022, 1, 1), "year", dt.date(2022, 12, 31))
 
 
-@pytest.mark.parametrize("bad", ["21/03/2024", "March 2024", "2024-13", "2024-02-30", "24-03-21", ""])
+@pytest.mark.parametrize(
+    "bad", ["21/03/2024", "March 2024", "2024-13", "2024-02-30", "24-03-21", ""]
+)
 def test_malformed_dates_are_refused(bad):
     with pytest.raises(PartialDateError, match="date"):
         parse_partial_date(bad)

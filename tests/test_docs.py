@@ -29,6 +29,8 @@ def test_readme_coverage_table_is_current():
 def test_readme_commands_are_the_ones_ci_runs():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    test_cmd = 'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+    test_cmd = (
+        'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+    )
     assert test_cmd in readme
     assert test_cmd.replace("pip install", "pip install --quiet") in ci

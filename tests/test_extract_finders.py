@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from probstats.extract import extract_text
+from probstats.vocab import STAFFING_MEASURES
 from probstats.extract.finders import dates, names, ratings, staffing, units
 from probstats.extract.finders.context import oblique_before, trigger
 from probstats.extract.numerals import (
@@ -147,6 +148,11 @@ def staff(text: str) -> list[tuple]:
     ],
 )
 def test_staffing_readings(sentence, expected):
+    facts = one(LEAD + sentence).staffing
+    for f in facts:  # every figure carries the unit of its measure, and a basis only if stated
+        assert f.unit == STAFFING_MEASURES[f.measure][0]
+        assert f.basis == ("FTE" if "FTE staff" in sentence else "")
+        assert f.confidence in (0.81, 0.9) and f.notes == f"{f.measure} ({f.grade}) as stated"
     got = staff(sentence)
     # the unit column of StaffingFact follows the vocabulary ("cases" for caseloads, "days" ...)
     assert [(m, g, v, q) for m, g, v, q, _ in got] == [(m, g, v, q) for m, g, v, q, _ in expected]
@@ -689,3 +695,34 @@ def test_hard_wrapped_text_is_read_across_line_breaks():
     rec = one(text)
     assert (rec.unit_name, rec.overall_rating) == ("Ashby", "Good")
     assert text[rec.evidence["overall_rating"].start : rec.evidence["overall_rating"].end] == "Good"
+
+
+@pytest.mark.parametrize(
+    ("value", "read"), [(1899, True), (1900, False), (2100, False), (2101, True)]
+)
+def test_numbers_that_look_like_years_are_not_counts(value, read):
+    facts = one(LEAD + f"The unit supervises {value} people.").staffing
+    assert bool(facts) is read
+
+
+def test_neighbouring_figures_keep_their_own_words():
+    got = staff("Caseloads averaged 40, 12 staff were absent, and 9 vacancies for POs remained.")
+    assert got == [
+        ("caseload_average", "all", 40.0, "", "cases"),
+        ("vacancies", "PO", 9.0, "", "count"),
+    ]
+    got = staff("In 2031, the vacancy rate for POs was 9% and for PSOs 4%.")
+    assert [(m, g, v) for m, g, v, *_ in got] == [
+        ("vacancy_rate", "PO", 9.0),
+        ("vacancy_rate", "PSO", 4.0),
+    ]
+
+
+def test_confidences_of_attached_values():
+    rec = one("Ashby PDU has received an overall rating of 'Good'. Its overall rating rested on leadership, "
+              "which was rated 'Outstanding'. It was rated 'Good' overall and in leadership.")  # fmt: skip
+    assert rec.confidence["overall_rating"] == 0.95
+    # the standard from "rated 'Good' overall and in leadership" (0.85) in a sentence naming no unit
+    assert {(s.standard_name, s.confidence) for s in rec.standard_ratings} == {
+        ("Leadership", 0.765)
+    }

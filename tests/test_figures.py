@@ -99,14 +99,17 @@ def test_ratings_by_region_all_twelve_regions_and_hand_counts():
     assert len(labels) == 12 and labels[0] == "North East" and labels[-1] == "Wales"
     bars = _bars(ax)
     assert len(ax.patches) == 48
-    widths = {r: dict(zip(labels, [p.get_width() for p in c.patches], strict=True))
-              for r, c in bars.items()}
+    widths = {
+        r: dict(zip(labels, [p.get_width() for p in c.patches], strict=True))
+        for r, c in bars.items()
+    }
     assert [widths[r]["North East"] for r in RATINGS] == [2, 2, 1, 0]
     assert [widths[r]["London"] for r in RATINGS] == [0, 3, 0, 0]
     assert [widths[r]["Wales"] for r in RATINGS] == [0, 0, 2, 1]
     assert [widths[r]["South West"] for r in RATINGS] == [0, 0, 1, 0]
     assert "4 inspections of other unit types (CRC, NPS division, national) not shown." in (
-        get_alt_text(fig))
+        get_alt_text(fig)
+    )
 
 
 def test_ratings_by_region_proportions_sum_to_100():
@@ -152,8 +155,7 @@ def test_staffing_vs_outcome_points_sizes_curve_and_notes():
     fig = F.staffing_vs_outcome(feats)
     _check_common(fig, "staffing_vs_outcome")
     (ax,) = fig.axes
-    assert _title(ax).endswith(
-        "n = 8 shown; 7 without the measure, 1 without the outcome")
+    assert _title(ax).endswith("n = 8 shown; 7 without the measure, 1 without the outcome")
     points = [c for c in ax.collections if c.get_label() == "_points"]
     assert len(points) == 1
     offsets = points[0].get_offsets()
@@ -165,19 +167,28 @@ def test_staffing_vs_outcome_points_sizes_curve_and_notes():
     assert len(fit_lines) == 1
     # The drawn curve is the quasi-binomial fit of the same 8 points (7 stated n + 1 fallback).
     n = feats.loc[sel, "case_implementation_delivery_keep_safe_n"].fillna(
-        feats.loc[sel, "cases_inspected"].astype(float))
+        feats.loc[sel, "cases_inspected"].astype(float)
+    )
     beta = _binomial_mle(feats.loc[sel, "vacancy_rate_po"], feats.loc[sel, F.KEEP_SAFE_OUTCOME], n)
     xs, ys = fit_lines[0].get_data()
-    assert np.asarray(ys) == pytest.approx(100 * expit(beta[0] + beta[1] * np.asarray(xs)),
-                                           rel=1e-4)
+    assert np.asarray(ys) == pytest.approx(
+        100 * expit(beta[0] + beta[1] * np.asarray(xs)), rel=1e-4
+    )
     assert "not evidence of cause" in get_alt_text(fig)
 
 
 def test_staffing_vs_outcome_with_given_curve_and_missing_measure():
-    curve = pd.DataFrame({"vacancy_rate_po": [0, 25, 50], "probability": [0.8, 0.55, 0.3],
-                          "conf_low": [0.7, 0.5, 0.2], "conf_high": [0.9, 0.6, 0.4]})
-    fig = F.staffing_vs_outcome(S.features(), ["vacancy_rate_po", "sickness_days_all"],
-                                curve={"vacancy_rate_po": curve})
+    curve = pd.DataFrame(
+        {
+            "vacancy_rate_po": [0, 25, 50],
+            "probability": [0.8, 0.55, 0.3],
+            "conf_low": [0.7, 0.5, 0.2],
+            "conf_high": [0.9, 0.6, 0.4],
+        }
+    )
+    fig = F.staffing_vs_outcome(
+        S.features(), ["vacancy_rate_po", "sickness_days_all"], curve={"vacancy_rate_po": curve}
+    )
     ax_vac, ax_sick = fig.axes
     (line,) = [ln for ln in ax_vac.lines if ln.get_label() == "_fit"]
     assert list(line.get_ydata()) == pytest.approx([80, 55, 30])
@@ -209,8 +220,12 @@ def test_staffing_by_rating_points_colours_and_boxes():
     medians = [ln for ln in ax.lines if ln.get_linewidth() == 1.5]
     assert len(medians) == 1 and set(medians[0].get_xdata()) == {25.0}
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["Inadequate\nn = 2", "Requires\nimprovement\nn = 4", "Good\nn = 2",
-                      "Outstanding\nn = 1"]
+    assert labels == [
+        "Inadequate\nn = 2",
+        "Requires\nimprovement\nn = 4",
+        "Good\nn = 2",
+        "Outstanding\nn = 1",
+    ]
     assert "n = 9 shown; 7 without the measure" in _title(ax)
 
 
@@ -278,13 +293,17 @@ def test_predicted_probabilities_lines_with_bands():
 
 def test_predicted_probabilities_stacked_and_extra_events():
     pred = S.predictions()
-    event = (pred[pred["category"].isin(["Inadequate", "Requires improvement"])]
-             .groupby("vacancy_rate_po", as_index=False)[["probability", "conf_low", "conf_high"]]
-             .sum().assign(category="Requires improvement or worse"))
+    event = (
+        pred[pred["category"].isin(["Inadequate", "Requires improvement"])]
+        .groupby("vacancy_rate_po", as_index=False)[["probability", "conf_low", "conf_high"]]
+        .sum()
+        .assign(category="Requires improvement or worse")
+    )
     both = pd.concat([pred, event], ignore_index=True)
     lines = F.predicted_probabilities(both)
-    (ln_event,) = [ln for ln in lines.axes[0].lines
-                   if ln.get_label() == "Requires improvement or worse"]
+    (ln_event,) = [
+        ln for ln in lines.axes[0].lines if ln.get_label() == "Requires improvement or worse"
+    ]
     assert ln_event.get_linestyle() == "--"
     stacked = F.predicted_probabilities(both, kind="stacked")
     (ax,) = stacked.axes
@@ -309,7 +328,8 @@ def test_repeat_inspections_pairs_and_colours():
     assert colours["_pair_pdu-a"] == colours["_pair_pdu-b"] == "#12436D"  # vacancy fell
     assert colours["_pair_pdu-d"] == "#A285D1"  # unchanged
     assert figure_meta(fig)["title"] == (
-        "1 of 3 repeat inspections gave a better rating, 0 a worse one")
+        "1 of 3 repeat inspections gave a better rating, 0 a worse one"
+    )
 
 
 def test_repeat_inspections_unknown_change_and_empty():
@@ -331,8 +351,7 @@ def test_data_coverage_grid_matches_missingness():
     _check_common(fig, "data_coverage")
     (ax,) = fig.axes
     grid = np.asarray(ax.images[0].get_array())
-    measures = ["vacancy_rate_po", "caseload_average_po", "sickness_days_all",
-                F.KEEP_SAFE_OUTCOME]
+    measures = ["vacancy_rate_po", "caseload_average_po", "sickness_days_all", F.KEEP_SAFE_OUTCOME]
     order = feats.sort_values(["publication_date", "inspection_id"], na_position="last")
     expected = order[measures].notna().to_numpy(int).T
     col = order["inspection_id"].tolist().index("pdu-c-2022")
@@ -357,8 +376,10 @@ def test_data_coverage_without_measures():
         ("staffing_pct_target_pso", "PSO staffing (% of target)"),
         ("caseload_average_po", "PO average caseload"),
         ("sickness_days_all", "Sickness days per person, all staff"),
-        ("case_assessment_keep_safe_pct",
-         "Assessment: keeping people safe (% of cases sufficient)"),
+        (
+            "case_assessment_keep_safe_pct",
+            "Assessment: keeping people safe (% of cases sufficient)",
+        ),
         ("something_new", "Something new"),
     ],
 )
@@ -368,12 +389,12 @@ def test_measure_label(column, label):
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
     made = [F.staffing_by_rating(S.features(), ["vacancy_rate_po"]) for _ in range(2)]
-    records = [save_figure(fig, tmp_path / f"run{i}" / "by_rating", dpi=60)
-               for i, fig in enumerate(made)]
+    records = [
+        save_figure(fig, tmp_path / f"run{i}" / "by_rating", dpi=60) for i, fig in enumerate(made)
+    ]
     again = save_figure(made[0], tmp_path / "again" / "by_rating", dpi=60)
     for suffix in (".png", ".svg", ".alt.txt"):
-        blobs = {(r.files[0].parent / f"by_rating{suffix}").read_bytes() for r in
-                 (*records, again)}
+        blobs = {(r.files[0].parent / f"by_rating{suffix}").read_bytes() for r in (*records, again)}
         assert len(blobs) == 1, suffix
     svg = (tmp_path / "run0" / "by_rating.svg").read_text()
     png = (tmp_path / "run0" / "by_rating.png").read_bytes()
@@ -415,7 +436,8 @@ def test_every_figure_and_table_accepts_the_loaders_types(tmp_path):
     for fig in figs:
         assert get_alt_text(fig) and figure_meta(fig)["title"]
     assert T.ratings_by_region_year(ins)["total"].iloc[-1] == int(
-        ins["unit_type"].isin(["PDU", "region"]).sum())
+        ins["unit_type"].isin(["PDU", "region"]).sum()
+    )
     assert T.ratings_by_unit_type_year(ins)["total"].iloc[-1] == len(ins)
     assert len(T.staffing_summary_by_rating(feats)) > 0
     rec = save_figure(figs[-1], tmp_path / "coverage", dpi=40)

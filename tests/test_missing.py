@@ -19,8 +19,13 @@ from probstats.models.missing import (
 
 
 def test_complete_cases_reports_rows_and_reasons():
-    df = pd.DataFrame({"inspection_id": ["a", "b", "c", "d"], "y": [1.0, None, 3.0, None],
-                       "x": [1.0, 2.0, None, None]})
+    df = pd.DataFrame(
+        {
+            "inspection_id": ["a", "b", "c", "d"],
+            "y": [1.0, None, 3.0, None],
+            "x": [1.0, 2.0, None, None],
+        }
+    )
     with pytest.warns(DroppedRowsWarning, match=r"3 of 4 rows dropped \(missing y: 2, x: 2\)"):
         kept, rep = complete_cases(df, ["y", "x"])
     assert kept["inspection_id"].tolist() == ["a"]
@@ -74,8 +79,9 @@ def ols(d):
 def test_mice_pooled_close_to_complete_data_under_mcar():
     full, miss = _mcar()
     truth = ols(full)
-    res = multiple_imputation(miss, ols, ["y", "x", "z"], m=10, n_iter=5, seed=1,
-                              df_complete=len(miss) - 3)
+    res = multiple_imputation(
+        miss, ols, ["y", "x", "z"], m=10, n_iter=5, seed=1, df_complete=len(miss) - 3
+    )
     pooled = res.tidy().set_index("term")
     for term in ("const", "x", "z"):
         assert abs(pooled.loc[term, "estimate"] - truth.params[term]) < 2.5 * truth.bse[term]

@@ -53,15 +53,18 @@ def test_notebook_defines_no_long_functions(path: Path):
     nb = jupytext.read(path)
     transformer = pytest.importorskip("IPython.core.inputtransformer2").TransformerManager()
     # turn IPython magics such as %matplotlib into plain Python before parsing
-    source = "\n".join(transformer.transform_cell(c.source) for c in nb.cells
-                       if c.cell_type == "code")
+    source = "\n".join(
+        transformer.transform_cell(c.source) for c in nb.cells if c.cell_type == "code"
+    )
     long_ones = [
         (node.name, node.end_lineno - node.lineno + 1)
         for node in ast.walk(ast.parse(source))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
     ]
-    assert not long_ones, f"{path.name} defines long functions (move them to the library): {long_ones}"
+    assert not long_ones, (
+        f"{path.name} defines long functions (move them to the library): {long_ones}"
+    )
 
 
 def test_long_function_check_catches_a_long_function():

@@ -43,12 +43,14 @@ CUTS = np.array([-2.0, 0.0, 2.0])
 def simulate(n: int, seed: int, link: str = "logit", beta=BETA, cuts=CUTS):
     """Latent-variable simulation: y = category of x'beta + error among the cuts."""
     rng = np.random.default_rng(seed)
-    X = np.column_stack([
-        rng.uniform(0, 40, n),            # vacancy rate, %
-        rng.normal(0, 10, n),             # caseload, centred
-        rng.normal(0, 1, n),              # standardised sickness
-        rng.integers(0, 2, n).astype(float),  # era dummy
-    ])[:, : len(beta)]
+    X = np.column_stack(
+        [
+            rng.uniform(0, 40, n),  # vacancy rate, %
+            rng.normal(0, 10, n),  # caseload, centred
+            rng.normal(0, 1, n),  # standardised sickness
+            rng.integers(0, 2, n).astype(float),  # era dummy
+        ]
+    )[:, : len(beta)]
     err = rng.logistic(size=n) if link == "logit" else rng.normal(size=n)
     # polr: P(Y <= k) = F(zeta_k - x'beta)  <=>  latent x'beta + e, Y = #cuts below it
     y = np.searchsorted(cuts, X @ beta + err)
@@ -114,8 +116,12 @@ def test_likelihood_is_accurate_in_the_tails():
 @pytest.mark.parametrize("link", ["logit", "probit"])
 def test_recovers_known_parameters_from_a_large_sample(link):
     y, X = simulate(20_000, 3, link)
-    res = quiet_fit(frame(y, X), "overall_rating",
-                    ["vacancy_rate_po", "caseload_average_po", "sickness_z", "era_pre"], link)
+    res = quiet_fit(
+        frame(y, X),
+        "overall_rating",
+        ["vacancy_rate_po", "caseload_average_po", "sickness_z", "era_pre"],
+        link,
+    )
     truth = np.concatenate([BETA, CUTS])
     z = (res.params.to_numpy() - truth) / res.bse.to_numpy()
     assert np.all(np.abs(z) < 4), z
@@ -137,16 +143,21 @@ def test_matches_statsmodels_ordered_model(sim120):
     np.testing.assert_allclose(res.cutpoints.to_numpy(), cuts, atol=1e-5)
     assert res.llf == pytest.approx(omr.llf, abs=1e-8)
     # same predicted probabilities
-    np.testing.assert_allclose(res.predict_proba().to_numpy(),
-                               omr.predict(sim120[preds]), atol=1e-6)
+    np.testing.assert_allclose(
+        res.predict_proba().to_numpy(), omr.predict(sim120[preds]), atol=1e-6
+    )
 
 
 def test_statsmodels_result_object(sim120):
     res = quiet_fit(sim120, "overall_rating", ["vacancy_rate_po", "era_pre"])
     sm = res.statsmodels
-    assert list(sm.params.index) == ["vacancy_rate_po", "era_pre",
-                                     "Inadequate|Requires improvement",
-                                     "Requires improvement|Good", "Good|Outstanding"]
+    assert list(sm.params.index) == [
+        "vacancy_rate_po",
+        "era_pre",
+        "Inadequate|Requires improvement",
+        "Requires improvement|Good",
+        "Good|Outstanding",
+    ]
     assert "PolrModel" in str(sm.summary())
     assert sm.aic == pytest.approx(res.aic) and sm.bic == pytest.approx(res.bic)
     np.testing.assert_allclose(np.asarray(sm.bse), res.bse.to_numpy())
@@ -171,7 +182,8 @@ def test_outcome_as_rating_strings_and_formula(sim120):
     assert list(c.coef_names) == ["vacancy_rate_po", "era_pre[1.0]"]
     np.testing.assert_allclose(
         c.params.to_numpy(),
-        quiet_fit(sim120, "overall_rating", ["vacancy_rate_po", "era_pre"]).params.to_numpy())
+        quiet_fit(sim120, "overall_rating", ["vacancy_rate_po", "era_pre"]).params.to_numpy(),
+    )
     with pytest.raises(ModelSpecificationError, match="not a column name"):
         fit_ordinal_formula("overall_rating ~ log(vacancy_rate_po)", sim120)
 
@@ -201,7 +213,9 @@ def test_lean_refit_paths_agree_with_full_fit(sim120):
     np.testing.assert_allclose(res.refit_rows(rows), boot.params.to_numpy(), atol=1e-9)
     np.testing.assert_allclose(
         fit_ordinal_arrays(y[rows], X[rows], 4, start=res.params.to_numpy()),
-        boot.params.to_numpy(), atol=1e-9)
+        boot.params.to_numpy(),
+        atol=1e-9,
+    )
     fn = res.refit_fn()
     out = fn(sim120.iloc[rows])
     assert list(out.index) == list(res.params.index)
@@ -242,8 +256,9 @@ def test_refit_fn_drives_the_case_bootstrap(sim120):
 def test_complete_separation_is_detected_and_explained():
     x = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     codes = np.repeat([3, 2, 1, 0], 3)
-    df = pd.DataFrame({"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE),
-                       "vacancy_rate_po": x})
+    df = pd.DataFrame(
+        {"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE), "vacancy_rate_po": x}
+    )
     with pytest.warns(SeparationWarning) as rec:
         res = fit_ordinal(df, "rating", ["vacancy_rate_po"])
     msg = str([w for w in rec if w.category is SeparationWarning][0].message)
@@ -280,8 +295,10 @@ def test_quasi_separation_by_a_category_level_names_level_and_rating():
         quiet = df.assign(region=np.where(np.arange(120) % 2 == 0, "North", "South"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
-            assert fit_ordinal(quiet, "overall_rating", ["vacancy_rate_po", "region"]
-                               ).separation is None
+            assert (
+                fit_ordinal(quiet, "overall_rating", ["vacancy_rate_po", "region"]).separation
+                is None
+            )
 
 
 def test_lean_refit_reports_separation():
@@ -294,8 +311,9 @@ def test_lean_refit_reports_separation():
 
 def test_empty_outcome_category_is_refused_by_name(sim120):
     df = sim120[sim120["overall_rating"] != "Outstanding"]
-    with pytest.raises(ModelSpecificationError,
-                       match=r"no observations in categor\(ies\) 'Outstanding'"):
+    with pytest.raises(
+        ModelSpecificationError, match=r"no observations in categor\(ies\) 'Outstanding'"
+    ):
         fit_ordinal(df, "overall_rating", ["vacancy_rate_po"])
     with pytest.warns(SparseCategoryWarning, match="without observations dropped"):
         res = fit_ordinal(df, "overall_rating", ["vacancy_rate_po"], empty_categories="drop")
@@ -303,12 +321,16 @@ def test_empty_outcome_category_is_refused_by_name(sim120):
 
 
 def test_collinear_and_constant_predictors_are_refused_by_name(sim120):
-    df = sim120.assign(total=sim120["vacancy_rate_po"] + 2 * sim120["caseload_average_po"],
-                       one=1.0)
-    with pytest.raises(ModelSpecificationError, match=re.escape(
-            "perfectly collinear predictors vacancy_rate_po, caseload_average_po, total")):
-        fit_ordinal(df, "overall_rating",
-                    ["vacancy_rate_po", "caseload_average_po", "sickness_z", "total"])
+    df = sim120.assign(total=sim120["vacancy_rate_po"] + 2 * sim120["caseload_average_po"], one=1.0)
+    with pytest.raises(
+        ModelSpecificationError,
+        match=re.escape(
+            "perfectly collinear predictors vacancy_rate_po, caseload_average_po, total"
+        ),
+    ):
+        fit_ordinal(
+            df, "overall_rating", ["vacancy_rate_po", "caseload_average_po", "sickness_z", "total"]
+        )
     with pytest.raises(ModelSpecificationError, match="one is constant in the 120 rows"):
         fit_ordinal(df, "overall_rating", ["vacancy_rate_po", "one"])
 
@@ -317,16 +339,21 @@ def test_collinear_and_constant_predictors_are_refused_by_name(sim120):
 @pytest.mark.filterwarnings("ignore::probstats.errors.SmallSampleWarning")
 def test_small_sample_and_sparse_category_warnings(sim120):
     small = sim120.iloc[:45]
-    with pytest.warns(SmallSampleWarning,
-                      match=r"only 45 observations for 7 parameters \(6.4 per parameter"):
-        res = fit_ordinal(small, "overall_rating",
-                          ["vacancy_rate_po", "caseload_average_po", "sickness_z", "era_pre"])
+    with pytest.warns(
+        SmallSampleWarning, match=r"only 45 observations for 7 parameters \(6.4 per parameter"
+    ):
+        res = fit_ordinal(
+            small,
+            "overall_rating",
+            ["vacancy_rate_po", "caseload_average_po", "sickness_z", "era_pre"],
+        )
     assert any("per parameter" in n for n in res.notes)
     counts = small["overall_rating"].value_counts()
     sparse = [c for c in RATINGS if counts[c] < 5]
     assert sparse  # the fixture's first 45 rows have a thin category
-    with pytest.warns(SparseCategoryWarning, match=re.escape(
-            f"{sparse[0]} (n={counts[sparse[0]]})")):
+    with pytest.warns(
+        SparseCategoryWarning, match=re.escape(f"{sparse[0]} (n={counts[sparse[0]]})")
+    ):
         fit_ordinal(small, "overall_rating", ["vacancy_rate_po"])
 
 
@@ -335,8 +362,10 @@ def test_dropped_rows_are_named_and_counted(sim120):
     df.index = [f"INS{i:03d}" for i in range(len(df))]
     df.loc["INS004", "vacancy_rate_po"] = np.nan
     df.loc["INS010", "overall_rating"] = np.nan
-    with pytest.warns(DroppedRowsWarning,
-                      match=r"dropped 2 of 120 rows with missing values \(index INS004, INS010\)"):
+    with pytest.warns(
+        DroppedRowsWarning,
+        match=r"dropped 2 of 120 rows with missing values \(index INS004, INS010\)",
+    ):
         res = fit_ordinal(df, "overall_rating", ["vacancy_rate_po"])
     g = res.glance()
     assert g["n"].iloc[0] == 118 and g["n_dropped"].iloc[0] == 2
@@ -358,8 +387,16 @@ def test_tidy_glance_augment(sim120):
     preds = ["vacancy_rate_po", "era_pre"]
     res = quiet_fit(sim120, "overall_rating", preds)
     t = res.tidy()
-    assert list(t.columns) == ["term", "estimate", "std_error", "statistic", "p_value",
-                               "conf_low", "conf_high", "coef_type"]
+    assert list(t.columns) == [
+        "term",
+        "estimate",
+        "std_error",
+        "statistic",
+        "p_value",
+        "conf_low",
+        "conf_high",
+        "coef_type",
+    ]
     z = stats.norm.ppf(0.975)
     np.testing.assert_allclose(t["conf_low"], t["estimate"] - z * t["std_error"])
     np.testing.assert_allclose(t["p_value"], 2 * stats.norm.sf(np.abs(t["statistic"])))
@@ -387,8 +424,9 @@ def test_tidy_table_is_generic():
     q = stats.t.ppf(0.975, 10)
     np.testing.assert_allclose(t["conf_high"], [1 + 0.5 * q, 2 + q])
     np.testing.assert_allclose(t["p_value"], 2 * stats.t.sf([2.0, 2.0], 10))
-    t2 = tidy_table(["a", "b"], [1.0, 2.0], [0.5, 1.0], conf_low=[0.1, np.nan],
-                    exponentiate=[True, False])
+    t2 = tidy_table(
+        ["a", "b"], [1.0, 2.0], [0.5, 1.0], conf_low=[0.1, np.nan], exponentiate=[True, False]
+    )
     assert t2["conf_low"].iloc[0] == pytest.approx(np.exp(0.1))
     assert t2["conf_low"].iloc[1] == pytest.approx(2 - stats.norm.ppf(0.975))
 
@@ -413,9 +451,12 @@ def test_profile_intervals_invert_the_likelihood_ratio_test(sim120):
                 return -lik.loglike(th)
 
             # independent optimiser for the constrained maximum
-            opt = optimize.minimize(negll, hat[free], method="Nelder-Mead",
-                                    options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000,
-                                             "maxfev": 40000})
+            opt = optimize.minimize(
+                negll,
+                hat[free],
+                method="Nelder-Mead",
+                options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000, "maxfev": 40000},
+            )
             assert 2 * (res.llf + opt.fun) == pytest.approx(crit, abs=2e-5)
     # profile intervals are close to Wald here (n = 120, moderate effects), not equal
     wald = res.conf_int()
@@ -426,13 +467,27 @@ def test_profile_intervals_invert_the_likelihood_ratio_test(sim120):
 
 
 # seven inspections: every Inadequate unit has a higher vacancy than every RI unit
-SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
-                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
+SEPARATED7 = pd.DataFrame(
+    {
+        "rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+        "x": [30.0, 35, 40, 10, 15, 20, 25],
+    }
+)
 # seven inspections, three ratings, overlapping: estimable but nearly separated
-NEAR7 = pd.DataFrame({
-    "rating": ["Inadequate", "Requires improvement", "Inadequate", "Good", "Good",
-               "Inadequate", "Requires improvement"],
-    "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6]})
+NEAR7 = pd.DataFrame(
+    {
+        "rating": [
+            "Inadequate",
+            "Requires improvement",
+            "Inadequate",
+            "Good",
+            "Good",
+            "Inadequate",
+            "Requires improvement",
+        ],
+        "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6],
+    }
+)
 
 
 def test_profile_interval_under_separation_has_an_infinite_end():
@@ -451,12 +506,14 @@ def test_profile_interval_under_separation_has_an_infinite_end():
 
     crit = stats.chi2.ppf(0.95, 1)
     b_hi = ci.loc["x", "conf_high"]
-    opt = optimize.minimize_scalar(lambda z: -loglik(b_hi, z), bounds=(-100, 100),
-                                   method="bounded", options={"xatol": 1e-10})
+    opt = optimize.minimize_scalar(
+        lambda z: -loglik(b_hi, z), bounds=(-100, 100), method="bounded", options={"xatol": 1e-10}
+    )
     assert 2 * opt.fun == pytest.approx(crit, abs=1e-5)
     z_hi = ci.iloc[1]["conf_high"]
-    opt = optimize.minimize_scalar(lambda b: -loglik(b, z_hi), bounds=(-10, 10),
-                                   method="bounded", options={"xatol": 1e-12})
+    opt = optimize.minimize_scalar(
+        lambda b: -loglik(b, z_hi), bounds=(-10, 10), method="bounded", options={"xatol": 1e-12}
+    )
     assert 2 * opt.fun == pytest.approx(crit, abs=1e-5)
     # the drifting estimate lies inside, far from the finite end
     assert res.params["x"] < b_hi < 0
@@ -497,9 +554,12 @@ def test_profile_interval_on_seven_near_separated_rows_is_deterministic():
                     out = -lik.loglike(th)
                     return out if np.isfinite(out) else 1e10
 
-                opt = optimize.minimize(negll, th0[free], method="Nelder-Mead",
-                                        options={"xatol": 1e-10, "fatol": 1e-12,
-                                                 "maxiter": 20000, "maxfev": 40000})
+                opt = optimize.minimize(
+                    negll,
+                    th0[free],
+                    method="Nelder-Mead",
+                    options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000, "maxfev": 40000},
+                )
                 best = min(best, opt.fun)
             assert 2 * (res.llf + best) == pytest.approx(crit, abs=1e-4)
 
@@ -566,8 +626,13 @@ def test_lr_test_detects_non_proportional_odds():
     c2 = special.expit(0.5 + 0.0 * x)
     c3 = special.expit(2.0 + 0.0 * x)
     y = (u > c1).astype(int) + (u > np.maximum(c2, c1)) + (u > np.maximum(c3, c1))
-    df = pd.DataFrame({"overall_rating": pd.Categorical.from_codes(y, dtype=RATING_DTYPE),
-                       "x": x, "noise": rng.normal(size=n)})
+    df = pd.DataFrame(
+        {
+            "overall_rating": pd.Categorical.from_codes(y, dtype=RATING_DTYPE),
+            "x": x,
+            "noise": rng.normal(size=n),
+        }
+    )
     res = quiet_fit(df, "overall_rating", ["x", "noise"])
     lr = proportional_odds_lr_test(res).table.set_index("term")
     br = res.brant_test().table.set_index("term")
@@ -591,8 +656,9 @@ def test_wald_interval_coverage_is_near_nominal(link):
     n_sims = 1000
     for s in range(n_sims):
         y, X = simulate(200, 1000 + s, link, beta=beta, cuts=cuts)
-        res = quiet_fit(frame(y, X), "overall_rating",
-                        ["vacancy_rate_po", "caseload_average_po"], link)
+        res = quiet_fit(
+            frame(y, X), "overall_rating", ["vacancy_rate_po", "caseload_average_po"], link
+        )
         ci = res.conf_int().to_numpy()
         hits += (ci[:, 0] <= truth) & (truth <= ci[:, 1])
     cover = hits / n_sims

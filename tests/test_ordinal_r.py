@@ -68,13 +68,15 @@ def test_parameters_and_covariance_match_clm(data, ref, link):
     """clm converges to a gradient of 1e-10: agreement is much tighter than with polr."""
     res = fit(data, link)
     est = r_values(ref, "clm", link, "estimate")
-    np.testing.assert_allclose(res.params.to_numpy(), est[r_order(res)].to_numpy(),
-                               rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(
+        res.params.to_numpy(), est[r_order(res)].to_numpy(), rtol=1e-7, atol=1e-8
+    )
     V = ref[(ref.source == "clm") & (ref.link == link) & (ref.quantity == "vcov")]
     V = V.pivot(index="term", columns="term2", values="value")
     names = r_order(res)
-    np.testing.assert_allclose(res.cov_params().to_numpy(), V.loc[names, names].to_numpy(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        res.cov_params().to_numpy(), V.loc[names, names].to_numpy(), rtol=1e-6
+    )
     assert res.llf == pytest.approx(r_values(ref, "clm", link, "loglik").iloc[0], abs=1e-9)
 
 
@@ -108,8 +110,7 @@ def test_brant_matches_car_potest(data, ref):
     exact = brant_test(res).table.set_index("term")
     terms = [R_NAME.get(t, t) for t in res.coef_names]
     for table in (car, exact):  # per-predictor statistics do not depend on the convention
-        np.testing.assert_allclose(table.loc[res.coef_names, "statistic"], chisq[terms],
-                                   rtol=1e-6)
+        np.testing.assert_allclose(table.loc[res.coef_names, "statistic"], chisq[terms], rtol=1e-6)
         assert (table.loc[res.coef_names, "df"] == 2).all()
     overall = r_values(ref, "poTest", "logit", "chisq_overall").iloc[0]
     assert car.loc["omnibus", "statistic"] == pytest.approx(overall, rel=1e-6)

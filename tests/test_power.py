@@ -30,8 +30,11 @@ def test_batched_logistic_matches_statsmodels_glm():
     beta, inv, _, ok = fit_logistic_batch(k, n, x)
     assert ok.all()
     for s in range(4):
-        ref = sm.GLM(np.column_stack([k[s], n[s] - k[s]]), sm.add_constant(x[s]),
-                     family=sm.families.Binomial()).fit()
+        ref = sm.GLM(
+            np.column_stack([k[s], n[s] - k[s]]),
+            sm.add_constant(x[s]),
+            family=sm.families.Binomial(),
+        ).fit()
         assert_allclose(beta[s], ref.params, rtol=1e-8)
         assert_allclose(np.sqrt(np.diag(inv[s])), ref.bse, rtol=1e-6)
 
@@ -46,7 +49,8 @@ def test_batched_ordinal_matches_statsmodels_ordered_model():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ref = OrderedModel(y[s], x[s][:, None], distr="logit").fit(
-                method="bfgs", disp=False, gtol=1e-10, maxiter=5000)
+                method="bfgs", disp=False, gtol=1e-10, maxiter=5000
+            )
         th = ref.params[1:]
         cuts = np.concatenate([[th[0]], th[0] + np.cumsum(np.exp(th[1:]))])
         assert_allclose(par[s, :3], cuts, atol=1e-5)
@@ -66,12 +70,17 @@ def test_binomial_power_matches_analytic_approximation():
     x = np.linspace(-1.5, 1.5, 40)
     beta, n = 0.25, 30
     mu = special.expit(beta * x)
-    se = np.sqrt(np.linalg.inv((np.column_stack([np.ones(40), x]).T * (n * mu * (1 - mu)))
-                               @ np.column_stack([np.ones(40), x]))[1, 1])
+    se = np.sqrt(
+        np.linalg.inv(
+            (np.column_stack([np.ones(40), x]).T * (n * mu * (1 - mu)))
+            @ np.column_stack([np.ones(40), x])
+        )[1, 1]
+    )
     z = stats.norm.ppf(0.975)
     analytic = stats.norm.cdf(beta / se - z) + stats.norm.cdf(-beta / se - z)
-    sim = power_binomial(40, np.exp(beta), x=x, trials=n, baseline=0.5, test="wald",
-                         n_sims=3000, seed=4)
+    sim = power_binomial(
+        40, np.exp(beta), x=x, trials=n, baseline=0.5, test="wald", n_sims=3000, seed=4
+    )
     assert abs(sim.power - analytic) < 0.03
     assert_allclose(np.log(sim.mean_estimate), beta, atol=0.02)
 
@@ -87,14 +96,16 @@ def test_power_reproducible_increasing_and_overdispersion_costs_power():
 
 
 def test_minimum_detectable_effect_on_interpolated_curve():
-    mde, curve = min_detectable_effect("ordinal", 25, per=10, x_mean=20, x_sd=10,
-                                       n_sims=400, n_grid=10, max_odds_ratio=10)
+    mde, curve = min_detectable_effect(
+        "ordinal", 25, per=10, x_mean=20, x_sd=10, n_sims=400, n_grid=10, max_odds_ratio=10
+    )
     assert 0.1 < mde < 1
     assert curve["power"].iloc[0] < 0.1 and curve["power"].iloc[-1] > 0.8
     check = power_ordinal(25, mde, per=10, x_mean=20, x_sd=10, n_sims=400, seed=0)
     assert abs(check.power - 0.8) < 0.06
-    up, _ = min_detectable_effect("binomial", 25, direction="increase", per=10, x_mean=20,
-                                  x_sd=10, n_sims=300, n_grid=8)
+    up, _ = min_detectable_effect(
+        "binomial", 25, direction="increase", per=10, x_mean=20, x_sd=10, n_sims=300, n_grid=8
+    )
     assert up > 1
 
 

@@ -21,11 +21,25 @@ from probstats.ratings import RATING_DTYPE, RATINGS
 @pytest.fixture(scope="module")
 def binomial_fit():
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"vac": rng.uniform(0, 40, 300), "z": rng.normal(size=300), "n": 25,
-                       "region": rng.integers(0, 12, 300).astype(str)})
+    df = pd.DataFrame(
+        {
+            "vac": rng.uniform(0, 40, 300),
+            "z": rng.normal(size=300),
+            "n": 25,
+            "region": rng.integers(0, 12, 300).astype(str),
+        }
+    )
     df["k"] = rng.binomial(25, special.expit(1 - 0.05 * df["vac"] + 0.2 * df["z"]))
-    res = fit_binomial(df, "k", ["vac", "z"], trials="n", outcome_scale="count",
-                       family="binomial", region_effect="none", warn=False)
+    res = fit_binomial(
+        df,
+        "k",
+        ["vac", "z"],
+        trials="n",
+        outcome_scale="count",
+        family="binomial",
+        region_effect="none",
+        warn=False,
+    )
     return res
 
 
@@ -38,7 +52,8 @@ def ordered_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = OrderedModel(y, pd.DataFrame({"vac": x}), distr="logit").fit(
-            method="bfgs", disp=False, gtol=1e-8)
+            method="bfgs", disp=False, gtol=1e-8
+        )
     return res
 
 
@@ -60,8 +75,9 @@ def test_binomial_curve_matches_hand_delta_method(binomial_fit):
 def test_default_grid_spans_observed_range(binomial_fit):
     curve = predict_curve(binomial_fit, "vac", n_points=5)
     assert len(curve) == 5
-    assert_allclose(curve["vac"].iloc[[0, -1]],
-                    [binomial_fit.data["vac"].min(), binomial_fit.data["vac"].max()])
+    assert_allclose(
+        curve["vac"].iloc[[0, -1]], [binomial_fit.data["vac"].min(), binomial_fit.data["vac"].max()]
+    )
     assert curve["probability"].is_monotonic_decreasing
 
 
@@ -75,8 +91,9 @@ def test_binomial_scenario_delta_vs_simulation(binomial_fit):
 
 
 def test_scenario_with_bootstrap_replicates(binomial_fit):
-    boot = bootstrap(binomial_fit.data, binomial_fit.refit_fn(), n_resamples=200, seed=3,
-                     progress=False)
+    boot = bootstrap(
+        binomial_fit.data, binomial_fit.refit_fn(), n_resamples=200, seed=3, progress=False
+    )
     b = scenario(binomial_fit, {"vac": (30, 10)}, method="bootstrap", bootstrap=boot)
     d = scenario(binomial_fit, {"vac": (30, 10)})
     assert_allclose(b["shift"], d["shift"])
@@ -93,11 +110,13 @@ def test_ordinal_curve_probabilities_and_events(ordered_fit):
     assert_allclose(wide[list(RATINGS)].sum(axis=1), 1.0)
     direct = res.model.predict(res.params.to_numpy(), exog=np.array([[5.0], [35.0]]))
     assert_allclose(wide[list(RATINGS)].to_numpy(), direct, rtol=1e-10)
-    assert_allclose(wide["Requires improvement or worse"],
-                    wide["Inadequate"] + wide["Requires improvement"])
+    assert_allclose(
+        wide["Requires improvement or worse"], wide["Inadequate"] + wide["Requires improvement"]
+    )
     assert wide.loc[35.0, "Inadequate"] > wide.loc[5.0, "Inadequate"]
-    assert ((curve["conf_low"] <= curve["probability"])
-            & (curve["probability"] <= curve["conf_high"])).all()
+    assert (
+        (curve["conf_low"] <= curve["probability"]) & (curve["probability"] <= curve["conf_high"])
+    ).all()
 
 
 def test_ordinal_scenario_shift_sums_to_zero_and_matches_simulation(ordered_fit):
@@ -126,8 +145,16 @@ def test_delta_method_band_coverage():
         rng = np.random.default_rng(100 + s)
         df = pd.DataFrame({"vac": rng.uniform(0, 40, 40), "n": 20})
         df["k"] = rng.binomial(20, special.expit(1 - 0.05 * df["vac"]))
-        res = fit_binomial(df, "k", ["vac"], trials="n", outcome_scale="count",
-                           family="binomial", region_effect="none", warn=False)
+        res = fit_binomial(
+            df,
+            "k",
+            ["vac"],
+            trials="n",
+            outcome_scale="count",
+            family="binomial",
+            region_effect="none",
+            warn=False,
+        )
         row = predict_curve(res, "vac", [30.0]).iloc[0]
         hits.append(row.conf_low <= truth <= row.conf_high)
     assert 0.92 <= np.mean(hits) <= 0.98
@@ -144,8 +171,9 @@ def ordinal_fit():
     x = rng.uniform(0, 40, 300)
     z = rng.normal(size=300)
     codes = np.digitize(2.0 - 0.07 * x + 0.3 * z + rng.logistic(size=300), [-1.0, 1.0, 3.5])
-    df = pd.DataFrame({"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE),
-                       "vac": x, "z": z})
+    df = pd.DataFrame(
+        {"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE), "vac": x, "z": z}
+    )
     return fit_ordinal(df, "rating", ["vac", "z"], warn=False)
 
 
@@ -165,12 +193,13 @@ def test_ordinal_engine_curve_matches_its_own_analytic_bands(ordinal_fit):
 def test_ordinal_engine_scenario_inadequate_and_bootstrap(ordinal_fit):
     from probstats.models.resampling import bootstrap_model
 
-    d = scenario(ordinal_fit, {"vac": (30, 10)},
-                 events={"Good or better": ["Good", "Outstanding"]})
+    d = scenario(ordinal_fit, {"vac": (30, 10)}, events={"Good or better": ["Good", "Outstanding"]})
     row = d.set_index("category")
     assert row.loc["Inadequate", "shift"] < 0 and row.loc["Inadequate", "conf_high"] < 0
-    assert_allclose(row.loc["Good or better", "shift"],
-                    row.loc["Good", "shift"] + row.loc["Outstanding", "shift"])
+    assert_allclose(
+        row.loc["Good or better", "shift"],
+        row.loc["Good", "shift"] + row.loc["Outstanding", "shift"],
+    )
     boot = bootstrap_model(ordinal_fit, n_resamples=200, seed=1, progress=False)
     b = scenario(ordinal_fit, {"vac": (30, 10)}, method="bootstrap", bootstrap=boot)
     assert_allclose(b["std_error"], d["std_error"].iloc[:4], rtol=0.25, atol=0.005)
@@ -178,12 +207,26 @@ def test_ordinal_engine_scenario_inadequate_and_bootstrap(ordinal_fit):
 
 # ---------------------------------------------------------------- separated and near-separated
 
-SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
-                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
-NEAR7 = pd.DataFrame({
-    "rating": ["Inadequate", "Requires improvement", "Inadequate", "Good", "Good",
-               "Inadequate", "Requires improvement"],
-    "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6]})
+SEPARATED7 = pd.DataFrame(
+    {
+        "rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+        "x": [30.0, 35, 40, 10, 15, 20, 25],
+    }
+)
+NEAR7 = pd.DataFrame(
+    {
+        "rating": [
+            "Inadequate",
+            "Requires improvement",
+            "Inadequate",
+            "Good",
+            "Good",
+            "Inadequate",
+            "Requires improvement",
+        ],
+        "x": [39.6, 39.2, 37.4, 15.5, 8.1, 42.9, 29.6],
+    }
+)
 
 
 def _quiet_ordinal(df):
@@ -202,8 +245,11 @@ def test_separated_fits_are_refused_not_given_point_intervals():
     with pytest.raises(ModelSpecificationError, match="separated fit"):
         scenario(res, {"x": (40.0, 10.0)}, method="simulation", n_draws=50, seed=1)
     # statsmodels never flags separation; the exact check does
-    y = pd.Series(pd.Categorical(SEPARATED7["rating"], ordered=True,
-                                 categories=["Inadequate", "Requires improvement"]))
+    y = pd.Series(
+        pd.Categorical(
+            SEPARATED7["rating"], ordered=True, categories=["Inadequate", "Requires improvement"]
+        )
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         om = OrderedModel(y, SEPARATED7[["x"]], distr="logit").fit(method="bfgs", disp=False)
@@ -217,8 +263,13 @@ def test_near_separated_shift_interval_stays_in_range_and_includes_zero():
     d = scenario(res, {"x": (45.0, 5.0)}).set_index("category")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # crossing cut-points in draws: tested below
-        s = scenario(res, {"x": (45.0, 5.0)}, method="simulation", n_draws=4000, seed=1,
-                     ).set_index("category")
+        s = scenario(
+            res,
+            {"x": (45.0, 5.0)},
+            method="simulation",
+            n_draws=4000,
+            seed=1,
+        ).set_index("category")
     assert (d["conf_low"] >= -1).all() and (d["conf_high"] <= 1).all()
     assert ((d["conf_low"] <= d["shift"]) & (d["shift"] <= d["conf_high"])).all()
     # a symmetric delta-method interval on the probability scale gave (-1.08, -0.88) for
@@ -244,8 +295,9 @@ def test_simulated_probability_intervals_stay_within_zero_one():
     # cut-points 7 apart with standard errors near 20: many draws cross, and a crossed
     # pair gives a negative middle-category probability
     with pytest.warns(InvalidDrawsWarning, match=r"of 2000 simulation draws give"):
-        curve = predict_curve(res, "x", [5.0, 25.0, 45.0], method="simulation",
-                              n_draws=2000, seed=1)
+        curve = predict_curve(
+            res, "x", [5.0, 25.0, 45.0], method="simulation", n_draws=2000, seed=1
+        )
     assert curve["conf_low"].between(0, 1).all() and curve["conf_high"].between(0, 1).all()
     mid = curve[curve["category"] == "Requires improvement"]
     assert (mid["conf_low"] == 0).any()

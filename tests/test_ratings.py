@@ -28,7 +28,10 @@ def test_missing_means_not_rated(missing):
 
 @pytest.mark.parametrize("bad", ["Excellent", "Satisfactory", "Requires", "Good-ish"])
 def test_unknown_label_is_refused_with_allowed_values(bad):
-    with pytest.raises(UnknownRatingError, match="allowed values are Inadequate, Requires improvement, Good, Outstanding"):
+    with pytest.raises(
+        UnknownRatingError,
+        match="allowed values are Inadequate, Requires improvement, Good, Outstanding",
+    ):
         parse_rating(bad)
 
 

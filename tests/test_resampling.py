@@ -29,8 +29,9 @@ def binomial_data(n_units=400, seed=0, regions=12):
     x = rng.normal(size=n_units)
     n = rng.integers(10, 40, n_units)
     k = rng.binomial(n, special.expit(0.2 + 0.5 * x))
-    return pd.DataFrame({"x": x, "k": k, "n": n,
-                         "region": rng.integers(0, regions, n_units).astype(str)})
+    return pd.DataFrame(
+        {"x": x, "k": k, "n": n, "region": rng.integers(0, regions, n_units).astype(str)}
+    )
 
 
 def mean_fn(d):
@@ -39,15 +40,29 @@ def mean_fn(d):
 
 def test_case_bootstrap_se_matches_analytic_se_on_large_sample():
     df = binomial_data()
-    res = fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count", family="binomial",
-                       region_effect="none", warn=False)
+    res = fit_binomial(
+        df,
+        "k",
+        ["x"],
+        trials="n",
+        outcome_scale="count",
+        family="binomial",
+        region_effect="none",
+        warn=False,
+    )
     boot = bootstrap(res.data, res.refit_fn(), n_resamples=300, seed=1, progress=False)
     assert boot.n_failed == 0
-    assert_allclose(boot.bootstrap_se[["Intercept", "x"]], res.bse[["Intercept", "x"]],
-                    rtol=0.15)
+    assert_allclose(boot.bootstrap_se[["Intercept", "x"]], res.bse[["Intercept", "x"]], rtol=0.15)
     tidy = boot.tidy()
-    assert list(tidy.columns[:7]) == ["term", "estimate", "std_error", "statistic", "p_value",
-                                      "conf_low", "conf_high"]
+    assert list(tidy.columns[:7]) == [
+        "term",
+        "estimate",
+        "std_error",
+        "statistic",
+        "p_value",
+        "conf_low",
+        "conf_high",
+    ]
     assert_allclose(tidy.set_index("term").loc["x", "estimate"], res.params["x"])
 
 
@@ -70,8 +85,9 @@ def test_percentile_and_bca_agree_with_scipy_bootstrap():
     df = pd.DataFrame({"y": y})
     ours = bootstrap(df, mean_fn, n_resamples=4000, seed=5, progress=False)
     for method in ("percentile", "bca", "basic"):
-        ref = stats.bootstrap((y,), np.mean, n_resamples=4000, method=method,
-                              random_state=np.random.default_rng(6)).confidence_interval
+        ref = stats.bootstrap(
+            (y,), np.mean, n_resamples=4000, method=method, random_state=np.random.default_rng(6)
+        ).confidence_interval
         ci = ours.conf_int(method).iloc[0]
         assert_allclose([ci.conf_low, ci.conf_high], [ref.low, ref.high], atol=0.03)
     bca, pct = ours.conf_int("bca").iloc[0], ours.conf_int("percentile").iloc[0]
@@ -83,8 +99,10 @@ def test_studentized_interval_close_to_t_interval_for_a_mean():
     df = pd.DataFrame({"y": rng.normal(2, 1, 200)})
 
     def fn(d):
-        return pd.DataFrame({"estimate": [d["y"].mean()],
-                             "std_error": [d["y"].std() / np.sqrt(len(d))]}, index=["mean"])
+        return pd.DataFrame(
+            {"estimate": [d["y"].mean()], "std_error": [d["y"].std() / np.sqrt(len(d))]},
+            index=["mean"],
+        )
 
     boot = bootstrap(df, fn, n_resamples=1000, seed=1, progress=False)
     ci = boot.conf_int("studentized").iloc[0]
@@ -96,8 +114,9 @@ def test_studentized_interval_close_to_t_interval_for_a_mean():
 
 def test_cluster_bootstrap_resamples_whole_clusters_and_relabels():
     rng = np.random.default_rng(6)
-    df = pd.DataFrame({"region": np.repeat(list("ABCDEFGHIJKL"), 4),
-                       "y": np.repeat(rng.normal(size=12), 4)})
+    df = pd.DataFrame(
+        {"region": np.repeat(list("ABCDEFGHIJKL"), 4), "y": np.repeat(rng.normal(size=12), 4)}
+    )
     one = resample_clusters(df, "region", np.random.default_rng(1))
     assert one["region"].nunique() == 12 and len(one) == 48
     assert (one.groupby("region")["y"].nunique() == 1).all()
@@ -139,7 +158,6 @@ def test_ordered_model_bootstrap_reports_resamples_missing_a_category():
             res = OrderedModel(d["y"], d[["x"]], distr="logit").fit(method="bfgs", disp=False)
         return pd.Series(np.asarray(res.params)[:1], index=["x"])
 
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         boot = bootstrap(df, fit_fn, n_resamples=60, seed=3, progress=False)
@@ -165,18 +183,20 @@ def test_exact_permutation_matches_scipy_exact_enumeration():
     assert ours.exact and len(ours.null_distribution) == math.factorial(7)
     # permuting x against fixed y: n! orderings, enumerated exactly by scipy; scipy's
     # two-sided p doubles the smaller one-sided p, so compare one-sided p-values
-    ref = stats.permutation_test((x,), lambda a: np.polyfit(a, y, 1)[0],
-                                 permutation_type="pairings", n_resamples=np.inf,
-                                 alternative="greater")
+    ref = stats.permutation_test(
+        (x,),
+        lambda a: np.polyfit(a, y, 1)[0],
+        permutation_type="pairings",
+        n_resamples=np.inf,
+        alternative="greater",
+    )
     assert_allclose(ours.p_value, ref.pvalue, rtol=1e-10)
     # two-sided |T*| >= |T| against a hand enumeration
-    null = np.array([np.polyfit(x[list(p)], y, 1)[0]
-                     for p in itertools.permutations(range(7))])
+    null = np.array([np.polyfit(x[list(p)], y, 1)[0] for p in itertools.permutations(range(7))])
     obs = np.polyfit(x, y, 1)[0]
     two = permutation_test(df, slope, "x", progress=False)
     assert_allclose(two.p_value, np.mean(np.abs(null) >= abs(obs) - 1e-12))
-    mc = permutation_test(df, slope, "x", exact=False, n_permutations=2000, seed=1,
-                          progress=False)
+    mc = permutation_test(df, slope, "x", exact=False, n_permutations=2000, seed=1, progress=False)
     assert not mc.exact and abs(mc.p_value - two.p_value) < 0.03
 
 
@@ -195,8 +215,10 @@ def test_cluster_level_permutation_exact_by_hand():
     ybar = df.groupby("region")["y"].mean().to_numpy()
     zs = np.array(list(z.values()))
     obs = np.cov(np.repeat(zs, 3), np.repeat(ybar, 3))[0, 1]
-    null = [np.cov(np.repeat(zs[list(p)], 3), np.repeat(ybar, 3))[0, 1]
-            for p in itertools.permutations(range(5))]
+    null = [
+        np.cov(np.repeat(zs[list(p)], 3), np.repeat(ybar, 3))[0, 1]
+        for p in itertools.permutations(range(5))
+    ]
     # covariance depends on the data only through cluster means here (equal sizes)
     assert_allclose(res.statistic, obs, rtol=1e-8)
     assert_allclose(res.p_value, np.mean(np.abs(null) >= abs(obs) - 1e-12))
@@ -206,11 +228,19 @@ def test_cluster_level_permutation_exact_by_hand():
 
 def test_permutation_of_binomial_model_uses_pivotal_statistic():
     df = binomial_data(40, seed=11)
-    res = fit_binomial(df, "k", ["x"], trials="n", outcome_scale="count",
-                       region_effect="none", warn=False)
-    out = permutation_test(res.data, lambda d: fit_binomial(
-        d, "k", ["x"], trials="n", outcome_scale="count", region_effect="none",
-        warn=False).tidy(), "x", n_permutations=99, seed=2, progress=False)
+    res = fit_binomial(
+        df, "k", ["x"], trials="n", outcome_scale="count", region_effect="none", warn=False
+    )
+    out = permutation_test(
+        res.data,
+        lambda d: fit_binomial(
+            d, "k", ["x"], trials="n", outcome_scale="count", region_effect="none", warn=False
+        ).tidy(),
+        "x",
+        n_permutations=99,
+        seed=2,
+        progress=False,
+    )
     assert_allclose(out.statistic, res.tidy().set_index("term").loc["x", "statistic"])
     assert out.p_value == pytest.approx(0.01)  # strong effect: no permutation as extreme
 
@@ -232,8 +262,10 @@ def test_region_cluster_bootstrap_se_close_to_cluster_robust_se():
 @pytest.mark.slow
 def test_bootstrap_interval_coverage_for_a_skewed_mean():
     def fn(d):
-        return pd.DataFrame({"estimate": [d["y"].mean()],
-                             "std_error": [d["y"].std() / np.sqrt(len(d))]}, index=["mean"])
+        return pd.DataFrame(
+            {"estimate": [d["y"].mean()], "std_error": [d["y"].std() / np.sqrt(len(d))]},
+            index=["mean"],
+        )
 
     hits = {"percentile": [], "bca": [], "studentized": []}
     for s in range(300):
@@ -255,41 +287,62 @@ def test_ordinal_engine_cluster_bootstrap_and_permutation():
     rng = np.random.default_rng(13)
     g = np.repeat(np.arange(12), 8)
     x = rng.uniform(0, 40, 96)
-    codes = np.digitize(2.0 - 0.06 * x + rng.normal(0, 0.5, 12)[g] + rng.logistic(size=96),
-                        [-1.0, 1.0, 3.0])
-    df = pd.DataFrame({"rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE),
-                       "vac": x, "region": [f"R{i}" for i in g]})
+    codes = np.digitize(
+        2.0 - 0.06 * x + rng.normal(0, 0.5, 12)[g] + rng.logistic(size=96), [-1.0, 1.0, 3.0]
+    )
+    df = pd.DataFrame(
+        {
+            "rating": pd.Categorical.from_codes(codes, dtype=RATING_DTYPE),
+            "vac": x,
+            "region": [f"R{i}" for i in g],
+        }
+    )
     res = fit_ordinal(df, "rating", ["vac"], warn=False)
     fn = res.refit_fn(terms="coefficients", empty_categories="drop")
     with pytest.raises(ModelSpecificationError, match="data="):
         bootstrap_model(res, cluster="region", n_resamples=10)
-    full = bootstrap_model(res, cluster="region", data=df, n_resamples=50, seed=2,
-                           progress=False)
+    full = bootstrap_model(res, cluster="region", data=df, n_resamples=50, seed=2, progress=False)
     assert full.n_clusters == 12
-    boot = bootstrap(res.data.join(df["region"]), fn, n_resamples=200, cluster="region",
-                     seed=2, progress=False)
+    boot = bootstrap(
+        res.data.join(df["region"]), fn, n_resamples=200, cluster="region", seed=2, progress=False
+    )
     assert boot.n_failed == 0 and boot.n_clusters == 12
     ci = boot.conf_int("percentile").set_index("term").loc["vac"]
     assert ci.conf_low < res.params["vac"] < ci.conf_high
     # the case bootstrap SE estimates the model (information) SE
     case = bootstrap(res.data, fn, n_resamples=400, seed=5, progress=False)
     assert_allclose(case.bootstrap_se["vac"], res.bse["vac"], rtol=0.2)
-    perm = permutation_test(res.data, fn, "vac", n_permutations=199, seed=3, pivotal=False,
-                            progress=False)
+    perm = permutation_test(
+        res.data, fn, "vac", n_permutations=199, seed=3, pivotal=False, progress=False
+    )
     assert perm.p_value < 0.05 and not perm.exact
 
 
 # ---------------------------------------------------------------- failures and separation
 
-SEPARATED7 = pd.DataFrame({"rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
-                           "x": [30.0, 35, 40, 10, 15, 20, 25]})
+SEPARATED7 = pd.DataFrame(
+    {
+        "rating": ["Inadequate"] * 3 + ["Requires improvement"] * 4,
+        "x": [30.0, 35, 40, 10, 15, 20, 25],
+    }
+)
 # twelve inspections, overlapping in the middle: estimable, but about 30% of resamples
 # are separated
-NEAR12 = pd.DataFrame({
-    "rating": ["Requires improvement"] * 5 + ["Inadequate", "Requires improvement",
-                                              "Inadequate", "Requires improvement",
-                                              "Inadequate", "Inadequate", "Inadequate"],
-    "x": [5.0, 8, 12, 15, 18, 22, 25, 28, 31, 34, 38, 42]})
+NEAR12 = pd.DataFrame(
+    {
+        "rating": ["Requires improvement"] * 5
+        + [
+            "Inadequate",
+            "Requires improvement",
+            "Inadequate",
+            "Requires improvement",
+            "Inadequate",
+            "Inadequate",
+            "Inadequate",
+        ],
+        "x": [5.0, 8, 12, 15, 18, 22, 25, 28, 31, 34, 38, 42],
+    }
+)
 
 
 def _quiet_ordinal(df):
@@ -321,8 +374,9 @@ def test_failed_permutations_count_as_extreme():
     # Monte Carlo: (1 + hits + failures) / (1 + B), failures included in B; only the
     # failing permutations are as extreme as the observed one here
     with pytest.warns(BootstrapFailureWarning, match="counted as at least as extreme"):
-        mc = permutation_test(df, fails_when_extreme, "x", exact=False, n_permutations=400,
-                              seed=1, progress=False)
+        mc = permutation_test(
+            df, fails_when_extreme, "x", exact=False, n_permutations=400, seed=1, progress=False
+        )
     assert 0.05 < mc.n_failed / 400 < 0.15
     assert mc.p_value == pytest.approx((1 + mc.n_failed) / 401)
 
@@ -339,8 +393,9 @@ def test_permutation_refuses_when_observed_statistic_is_undefined():
 
 def test_bootstrap_model_refuses_a_separated_full_data_fit():
     res = _quiet_ordinal(SEPARATED7)
-    with pytest.raises(ModelSpecificationError,
-                       match="full-data fit is separated.*Complete separation: x"):
+    with pytest.raises(
+        ModelSpecificationError, match="full-data fit is separated.*Complete separation: x"
+    ):
         bootstrap_model(res, n_resamples=20, seed=1, progress=False)
 
 
@@ -363,8 +418,7 @@ def test_failure_threshold_is_a_parameter():
     res = _quiet_ordinal(NEAR12)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        lax = bootstrap_model(res, n_resamples=200, seed=1, progress=False,
-                              max_failed_share=0.5)
+        lax = bootstrap_model(res, n_resamples=200, seed=1, progress=False, max_failed_share=0.5)
     assert not lax.too_many_failures and lax.n_failed == 61
     assert any("Intervals use the 139 successful refits" in str(w.message) for w in caught)
     ci = lax.conf_int().set_index("term")

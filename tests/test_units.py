@@ -43,7 +43,17 @@ def test_unknown_unit_suggests_close_names():
 
 def test_alias_naming_two_units_is_refused():
     bad = pd.concat(
-        [UNITS, pd.DataFrame({"unit_id": ["pdu-x"], "unit_type": ["PDU"], "name": ["X"], "aliases": ["Lambeth PDU"]})]
+        [
+            UNITS,
+            pd.DataFrame(
+                {
+                    "unit_id": ["pdu-x"],
+                    "unit_type": ["PDU"],
+                    "name": ["X"],
+                    "aliases": ["Lambeth PDU"],
+                }
+            ),
+        ]
     )
     with pytest.raises(UnknownUnitError, match="ambiguous"):
         UnitIndex(bad)

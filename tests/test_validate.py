@@ -44,7 +44,9 @@ def test_unknown_rating(raw_minimal, capsys):
 
 
 def test_percentage_over_100(raw_minimal, capsys):
-    _edit(raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,")
+    _edit(
+        raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,"
+    )
     expected = (
         f"{raw_minimal / 'case_measures.csv'}, line 2, column 'value_pct': "
         "percentage must be between 0 and 100 (got '140')"
@@ -58,7 +60,8 @@ def test_staffing_percentage_bounded_by_measure(raw_minimal):
     _edit(raw_minimal / "staffing.csv", "vacancy_rate,PO,40,", "vacancy_rate,PO,140,")
     problems = _problems(raw_minimal)
     assert any(
-        "staffing.csv, line 2, column 'value': percentage must be between 0 and 100 for measure 'vacancy_rate'" in p
+        "staffing.csv, line 2, column 'value': percentage must be between 0 and 100 for measure 'vacancy_rate'"
+        in p
         for p in problems
     )
     assert not any("line 3" in p for p in problems)  # staffing_pct_target 128 stays valid
@@ -88,31 +91,44 @@ def test_duplicate_inspection(raw_minimal, capsys):
 
 def test_unknown_unit(raw_minimal, capsys):
     _edit(raw_minimal / "inspections.csv", "PDU,Southmere,Wales", "PDU,Southmeer,Wales")
-    expected = f"{raw_minimal / 'inspections.csv'}, line 4, column 'unit_name': unknown PDU 'Southmeer'"
+    expected = (
+        f"{raw_minimal / 'inspections.csv'}, line 4, column 'unit_name': unknown PDU 'Southmeer'"
+    )
     assert any(p.startswith(expected) for p in _problems(raw_minimal))
     _cli_fails(raw_minimal, capsys, expected)
 
 
 def test_unknown_vocabulary_code(raw_minimal):
     _edit(raw_minimal / "staffing.csv", "vacancy_rate,PO,40", "vacancy_rate,Officer,40")
-    assert any("staffing.csv, line 2, column 'grade': unknown value" in p for p in _problems(raw_minimal))
+    assert any(
+        "staffing.csv, line 2, column 'grade': unknown value" in p for p in _problems(raw_minimal)
+    )
 
 
 def test_row_with_wrong_field_count_is_not_dropped(raw_minimal):
     path = raw_minimal / "standard_ratings.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "pdu-southmere-2023,1.2,Staff\n", encoding="utf-8")
-    assert any("standard_ratings.csv, line 4: row has 3 fields but the header has 7" in p for p in _problems(raw_minimal))
+    path.write_text(
+        path.read_text(encoding="utf-8") + "pdu-southmere-2023,1.2,Staff\n", encoding="utf-8"
+    )
+    assert any(
+        "standard_ratings.csv, line 4: row has 3 fields but the header has 7" in p
+        for p in _problems(raw_minimal)
+    )
 
 
 def test_missing_source_url(raw_minimal):
     _edit(raw_minimal / "staffing.csv", "https://example.org/f,primary,", ",primary,")
-    assert any("staffing.csv, line 7, column 'source_url': required value is missing" in p for p in _problems(raw_minimal))
+    assert any(
+        "staffing.csv, line 7, column 'source_url': required value is missing" in p
+        for p in _problems(raw_minimal)
+    )
 
 
 def test_reference_to_unknown_inspection(raw_minimal):
     _edit(raw_minimal / "case_measures.csv", "region-wales-2024,", "region-wales-2025,")
     assert any(
-        "case_measures.csv, line 4, column 'inspection_id': unknown inspection_id (got 'region-wales-2025')" in p
+        "case_measures.csv, line 4, column 'inspection_id': unknown inspection_id (got 'region-wales-2025')"
+        in p
         for p in _problems(raw_minimal)
     )
 
@@ -127,14 +143,20 @@ def test_stated_previous_rating_must_match_dataset(raw_minimal):
 
 def test_not_utf8(raw_minimal, capsys):
     path = raw_minimal / "units.csv"
-    path.write_bytes(path.read_bytes() + "pdu-x,PDU,Caf\xe9,Wales,,https://e.org,primary,\n".encode("latin-1"))
-    assert any("units.csv, line 6: file is not valid UTF-8 text" in p for p in _problems(raw_minimal))
+    path.write_bytes(
+        path.read_bytes() + "pdu-x,PDU,Caf\xe9,Wales,,https://e.org,primary,\n".encode("latin-1")
+    )
+    assert any(
+        "units.csv, line 6: file is not valid UTF-8 text" in p for p in _problems(raw_minimal)
+    )
     _cli_fails(raw_minimal, capsys, "file is not valid UTF-8 text")
 
 
 def test_all_problems_reported_at_once(raw_minimal):
     _edit(raw_minimal / "inspections.csv", ",Good,15,27", ",Excellent,15,27")
-    _edit(raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,")
+    _edit(
+        raw_minimal / "case_measures.csv", "keep_safe,sufficient,22,", "keep_safe,sufficient,140,"
+    )
     problems = _problems(raw_minimal)
     assert any("overall_rating" in p for p in problems) and any("value_pct" in p for p in problems)
 

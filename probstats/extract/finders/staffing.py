@@ -219,7 +219,7 @@ def _percent_measure(
 def _count_measure(w: str, s0: int, lo: int, x, end: int, hi: int, core_pre: str, value: float):
     """(measure, unit, basis) for a plain number, or None."""
     post, pre = w[end:hi], w[max(lo, x.start() - PRE_WINDOW) : x.start()]
-    if is_percent_at(w, x.end()) or (
+    if (  # the caller handles percentages; a bare year is no count
         1900 <= value <= 2100
         and value.is_integer()
         and "," not in x.group()  # "2,000 people" is a count; "2021" a year

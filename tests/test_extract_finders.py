@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from probstats.extract import extract_text
-from probstats.vocab import STAFFING_MEASURES
 from probstats.extract.finders import dates, names, ratings, staffing, units
 from probstats.extract.finders.context import oblique_before, trigger
 from probstats.extract.numerals import (
@@ -21,6 +20,7 @@ from probstats.extract.numerals import (
     qualifier_before,
     word_share_qualifier,
 )
+from probstats.vocab import STAFFING_MEASURES
 
 LEAD = "Ashby PDU has received an overall rating of 'Good'. "
 

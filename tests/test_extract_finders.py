@@ -726,3 +726,131 @@ def test_confidences_of_attached_values():
     assert {(s.standard_name, s.confidence) for s in rec.standard_ratings} == {
         ("Leadership", 0.765)
     }
+
+
+# ----------------------------------------------------------------------------- dates in detail
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "expected"),
+    [
+        ("1 May 2031 and 4 June 2032", 0, 12, [(2031, 5, 1)]),
+        ("we may go on 3 June 2031", 0, None, [(2031, 6, 3)]),
+        ("June 2031 and 3 July", 0, None, [(2031, 6, None)]),
+        ("2029 and May 2031", 0, None, [(2029, None, None), (2031, 5, None)]),
+        ("1 May 2030, 12 and 14 June 2031", 0, None, [(2030, 5, 1), (2031, 6, 12), (2031, 6, 14)]),
+        ("3 May, 4 June and 5 July 2031", 0, None, [(2031, 5, 3), (2031, 6, 4), (2031, 7, 5)]),
+    ],
+)
+def test_date_tokens_in_detail(text, lo, hi, expected):
+    assert [t[:3] for t in dates.date_tokens(text, lo, hi)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        # the year next to the previous rating wins over a year elsewhere
+        (
+            "The unit was last inspected in 2027 for court work. It was previously rated 'Requires improvement' in 2028.",
+            2028,
+        ),
+        ("In 2025, 2026 and 2028 it was previously rated 'Requires improvement'.", 2028),
+        # a publication sentence is about a report, not the previous inspection
+        (
+            "Our previous report was published on 2 March 2029. It was previously rated 'Requires improvement'.",
+            None,
+        ),
+        (
+            "Our previous report was published on 2 March 2029. It was last inspected in 2028. "
+            "It was previously rated 'Requires improvement'.",
+            2028,
+        ),
+        # not the year of this report
+        ("Published: 1 May 2031. It was previously rated 'Requires improvement' in 2031.", None),
+    ],
+)
+def test_previous_rating_year_in_detail(text, year):
+    rec = one(
+        "Ashby PDU has received an overall rating of 'Good', published on 1 May 2031. " + text
+    )
+    assert (rec.previous_rating, rec.previous_rating_year) == ("Requires improvement", year)
+
+
+def test_report_cover_month():
+    rec = one(
+        "HMI Probation, June 2030\n\nAn inspection of Ashby PDU\n\nAshby PDU was rated 'Good'."
+    )
+    assert rec.publication_date == "2030-06"
+    ev = rec.evidence["publication_date"]
+    assert (ev.text, rec.confidence["publication_date"]) == ("HMI Probation, June 2030", 0.8)
+    far = "Ashby PDU was rated 'Good'. " + "Staff were kind. " * 200 + "HMI Probation, June 2030"
+    assert one(far).publication_date is None
+    rec = one(
+        "HMI Probation, June 2030. Ashby PDU was rated 'Good'. The report was published on 2 July 2030."
+    )
+    assert rec.publication_date == "2030-07-02"
+
+
+# ----------------------------------------------------------------------------- ratings in detail
+def test_kept_rating_is_current_and_previous():
+    rec = one("Ashby PDU kept its 'Good' rating after the inspection.")
+    assert (rec.overall_rating, rec.previous_rating) == ("Good", "Good")
+    assert (rec.confidence["overall_rating"], rec.confidence["previous_rating"]) == (0.9, 0.9)
+    assert rec.evidence["overall_rating"].text == "Good"
+    rec = one("Ashby PDU is rated 'Good'. It kept its 'Outstanding' rating for leadership.")
+    assert rec.previous_rating is None
+    assert [(s.standard_name, s.rating) for s in rec.standard_ratings] == [
+        ("Leadership", "Outstanding")
+    ]
+
+
+def test_aspect_counts_leave_no_candidate():
+    for text in (
+        "Ashby PDU is rated 'Good'. The PDU was 'Inadequate' in six out of seven categories.",
+        "Ashby PDU is rated 'Good'. Inspectors rated three of the areas as 'Inadequate'.",
+    ):
+        rec = one(text)
+        assert rec.overall_rating == "Good" and rec.candidates == [], text
+
+
+def test_from_to_with_an_earlier_to_in_the_sentence():
+    rec = one("Ashby PDU went to great lengths and has improved from 'Inadequate' to 'Good'.")
+    assert (rec.overall_rating, rec.previous_rating) == ("Good", "Inadequate")
+    assert rec.confidence["previous_rating"] == 0.9
+
+
+def test_previous_context_confidence_and_clause():
+    rec = one("Ashby PDU is rated 'Good'. It was previously rated 'Inadequate'.")
+    assert rec.confidence["previous_rating"] == 0.81  # 0.9, given to Ashby from the sentence before
+    rec = one(
+        "Ashby PDU was rated 'Good' this time; last time, it was rated 'Inadequate'; it was last inspected in 2028."
+    )
+    assert (rec.overall_rating, rec.previous_rating) == ("Good", "Inadequate")
+
+
+def test_domain_hits_keep_the_longer_overlapping_name():
+    assert ratings._domain_hits("implementation and delivery") == [
+        (0, 27, "Implementation and delivery")
+    ]
+    assert ratings._domain_hits("delivery of services") == [(0, 20, "Implementation and delivery")]
+    assert ratings._domain_hits("leadership, staff and services") == [
+        (0, 10, "Leadership"),
+        (12, 17, "Staff"),
+        (22, 30, "Services"),
+    ]
+    assert ratings._domain_hits("") == []
+
+
+def test_canonical_rating_of_participles():
+    assert ratings.canonical_rating("Requiring improvement") == "Requires improvement"
+    assert ratings.canonical_rating("REQUIRED IMPROVEMENT") == "Requires improvement"
+
+
+def test_list_of_standards_stops_at_a_gap():
+    assert ratings._domain_before(
+        "Leadership was praised; assessment and planning were rated '"
+    ) == [("Assessment", ""), ("Planning", "")]
+    assert ratings._domain_after(" in leadership, then some words about staffing") == [
+        ("Leadership", "")
+    ]
+    assert ratings._domain_before("All four aspects were rated '") == [
+        (n, "") for n in ratings.CASE_SUPERVISION
+    ]

@@ -854,3 +854,46 @@ def test_list_of_standards_stops_at_a_gap():
     assert ratings._domain_before("All four aspects were rated '") == [
         (n, "") for n in ratings.CASE_SUPERVISION
     ]
+
+
+# ----------------------------------------------------------------------------- owners in detail
+def test_value_before_two_units_belongs_to_the_first():
+    rec = one(
+        "Ashby PDU has been rated 'Good'. A vacancy rate of 30% for POs troubled Ashby PDU and then Cole PDU."
+    )
+    assert [(f.measure, f.value) for f in rec.staffing] == [("vacancy_rate", 30.0)]
+
+
+def test_clause_break_lowers_the_attachment():
+    rec = one(
+        "Cole PDU has been rated 'Good'. Cole PDU has high caseloads; the vacancy rate for POs was 20%."
+    )
+    [f] = rec.staffing
+    assert f.confidence == 0.855  # owner named in the sentence, not in the value's own clause
+    rec = one("Cole PDU has been rated 'Good'. At Cole PDU the vacancy rate for POs was 20%.")
+    assert rec.staffing[0].confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Ashby PDU was rated 'Good'. It serves Mid-Wales.", None),
+        (
+            "Ashby PDU was rated 'Good'. Across England and Wales, and in London, staff were stretched.",
+            "London",
+        ),
+        (
+            "Ashby PDU was rated 'Good'. It lies in Yorkshire and Humber.",
+            "Yorkshire and the Humber",
+        ),
+        ("Ashby PDU was rated 'Good'. It lies in the North West.", "North West"),
+    ],
+)
+def test_regions_named_in_passing(text, region):
+    assert one(text).region == region
+
+
+def test_sentence_before_the_first_one():
+    doc = _doc("  Ashby PDU.")
+    assert doc.sentence(0) == type(doc.sents[0])(0, 0)
+    assert doc.owner(0) == (None, "none")

@@ -897,3 +897,63 @@ def test_sentence_before_the_first_one():
     doc = _doc("  Ashby PDU.")
     assert doc.sentence(0) == type(doc.sents[0])(0, 0)
     assert doc.owner(0) == (None, "none")
+
+
+# ----------------------------------------------------------------------------- cases in detail
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We inspected 60 cases; 60 were community sentences.", (60, 60, None)),
+        (
+            "We inspected 60 cases; 80 people were seen and 40 were community sentences.",
+            (60, 40, None),
+        ),
+        ("We inspected 60 cases: 41 community orders and 12 community sentences.", (60, 41, None)),
+        ("We inspected 60 cases. 41 were community sentences.", (60, None, None)),
+    ],
+)
+def test_case_sample_split_in_detail(text, expected):
+    rec = one(LEAD + text)
+    assert (rec.cases_inspected, rec.cases_community, rec.cases_licence) == expected
+
+
+def test_previous_inspection_sample_and_shares_are_candidates():
+    rec = one(LEAD + "Previously, we inspected 80 cases, 50 of them community sentences.")
+    assert (rec.cases_inspected, rec.cases_community) == (None, None)
+    assert {c.field for c in rec.candidates} == {"cases_inspected", "cases_community"}
+    rec = one(
+        LEAD + "In our previous inspection, assessment of safety was sufficient in 40% of cases."
+    )
+    assert rec.case_measures == [] and rec.candidates[0].field == "case_measure"
+
+
+def test_judgement_is_read_in_its_own_sentence():
+    rec = one(LEAD + "Assessment of safety was sufficient in 62% of cases. Planning was poor.")
+    assert [c.judged for c in rec.case_measures] == ["sufficient"]
+
+
+def test_shares_in_words_in_detail():
+    rec = one(
+        LEAD + "Safety work was sufficient in nearly half of cases. Staffing was at 90% of target."
+    )
+    [c] = rec.case_measures
+    assert (c.value_pct, c.qualifier, c.evidence.text) == (50.0, "<", "half")
+    rec = one(LEAD + "Safety work was sufficient in just over a third of the cases. Desistance work was "
+              "sufficient in a quarter of cases.")  # fmt: skip
+    assert [(c.value_pct, c.qualifier) for c in rec.case_measures] == [(33.0, ">"), (25.0, "~")]
+    assert (
+        one(LEAD + "A quarter of staff said their safety work was sufficient.").case_measures == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Planning for safety was judged sufficient in 60 of the 60 cases.", (60, 60)),
+        ("Planning for safety was judged not sufficient in 20 of the 60 cases.", None),
+        ("Planning for safety was judged sufficient in 70 of the 60 cases.", None),
+    ],
+)
+def test_counted_cases(text, counted):
+    got = [(c.n_counted, c.n_cases) for c in one(LEAD + text).case_measures]
+    assert got == ([counted] if counted else [])

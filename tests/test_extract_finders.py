@@ -957,3 +957,26 @@ def test_shares_in_words_in_detail():
 def test_counted_cases(text, counted):
     got = [(c.n_counted, c.n_cases) for c in one(LEAD + text).case_measures]
     assert got == ([counted] if counted else [])
+
+
+# ----------------------------------------------------------------------------- counts in detail
+def test_recommendations_in_detail():
+    rec = one(
+        LEAD
+        + "Two of the five recommendations were met, and the report makes six new recommendations."
+    )
+    assert rec.n_recommendations == 6
+    rec = one(LEAD + "The report makes six recommendations. It was previously rated 'Inadequate'.")
+    assert (rec.n_recommendations, rec.confidence["n_recommendations"]) == (6, 0.81)
+    rec = one(LEAD + "\n\nRecommendations\n1. Do this now.\n2. Do that soon.")
+    assert rec.n_recommendations == 2
+    assert rec.warnings == ["number of recommendations counted from the numbered list"]
+
+
+def test_score_in_detail():
+    rec = one("Ashby CRC was rated 'Good'. It scored 27 out of 27.")
+    assert (rec.score, rec.score_max) == (27, 27)
+    rec = one(
+        "Ashby CRC was rated 'Good'. It scored 30 out of 27 in error. Later it scored 15 out of 27."
+    )
+    assert (rec.score, rec.score_max) == (15, 27)

@@ -85,6 +85,8 @@ def assemble(doc: Doc, subj: Subject | None, finds: list[Found], multi: bool) ->
             )
             continue
         _apply(doc, rec, f, conf)
+        if f.note == "counted from the numbered list" and rec.evidence.get(f.field) is f.evidence:
+            rec.warnings.append("number of recommendations counted from the numbered list")
     _previous_year(doc, rec)
     _dedupe_facts(rec)
     return rec

@@ -980,3 +980,10 @@ def test_score_in_detail():
         "Ashby CRC was rated 'Good'. It scored 30 out of 27 in error. Later it scored 15 out of 27."
     )
     assert (rec.score, rec.score_max) == (15, 27)
+
+
+def test_nps_division_named_by_its_area_alone():
+    rec = one("Inspectors rated NPS Wales as 'Good' overall.")
+    assert (rec.unit_type, rec.unit_name) == ("NPS division", "NPS Wales division")
+    rec = one("Inspectors rated NPS Fenland as 'Good' overall.")
+    assert rec.unit_type is None

@@ -987,3 +987,44 @@ def test_nps_division_named_by_its_area_alone():
     assert (rec.unit_type, rec.unit_name) == ("NPS division", "NPS Wales division")
     rec = one("Inspectors rated NPS Fenland as 'Good' overall.")
     assert rec.unit_type is None
+
+
+# ----------------------------------------------------------------------------- subjects in detail
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Two PDUs were inspected this spring: Harrowgate PDU and Ormsby PDU.",
+        "Harrowgate PDU and Ormsby PDU were inspected this spring.",
+    ],
+)
+def test_release_about_several_units_with_one_rated(lead):
+    recs = extract_text(
+        lead + " Harrowgate PDU staff were praised. Harrowgate PDU has good leaders. "
+        "Ormsby PDU was rated 'Good'."
+    )
+    assert [(r.unit_name, r.overall_rating) for r in recs] == [
+        ("Harrowgate", None),
+        ("Ormsby", "Good"),
+    ]
+
+
+def test_anchor_scan_goes_on_after_a_false_start():
+    assert one("Code XPDU aside, Ashby PDU was rated 'Good'.").unit_name == "Ashby"
+    rec = one(
+        "The probation service for improvement work is busy. The probation service for Ashby was rated 'Good'."
+    )
+    assert (rec.unit_type, rec.unit_name) == ("PDU", "Ashby")
+
+
+def test_url_with_a_name_of_several_words():
+    text = "Two units were inspected. Ashby Vale PDU works well. Cole Moor PDU works well."
+    [rec] = extract_text(text, url="https://example.org/news/cole-moor-pdu-inspection")
+    assert rec.unit_name == "Cole Moor"
+
+
+def test_longer_bare_name_wins():
+    rec = one(
+        "Ashby Vale PDU has received an overall rating of 'Good'. Nearby Ashby PDU is larger. "
+        "In Ashby Vale the vacancy rate for POs was 20%."
+    )
+    assert (rec.unit_name, [f.value for f in rec.staffing]) == ("Ashby Vale", [20.0])

@@ -1028,3 +1028,15 @@ def test_longer_bare_name_wins():
         "In Ashby Vale the vacancy rate for POs was 20%."
     )
     assert (rec.unit_name, [f.value for f in rec.staffing]) == ("Ashby Vale", [20.0])
+
+
+def test_names_at_their_edges():
+    t = "xAshby Vale PDU"
+    assert names.name_before(t, 11, window=10) == ("Vale", 7)  # the cut first word is dropped
+    assert names.name_before("Ashby   Vale PDU", 12) == ("Ashby Vale", 0)  # three spaces still join
+    assert names.name_before("Ashby    Vale PDU", 13) == ("Vale", 9)  # four do not
+    assert names.name_after("Ashby   Vale", 0) == ("Ashby Vale", 12)
+    assert names.name_after("Ashby    Vale", 0) == ("Ashby", 5)
+    assert names.name_after("Ashby\nVale", 0) == ("Ashby", 5)
+    assert names.name_after("Ashby, then", 0) == ("Ashby", 5)
+    assert names.name_after("Ashby Vale and then", 0) == ("Ashby Vale", 10)

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from _extract_render import to_html, to_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_extract_support import to_html, to_pdf
 
 from probstats.errors import ExtractionError, UnsupportedFormatError
 from probstats.extract import batch, readers

@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _extract_render import to_html, to_pdf
-from _extract_truth import differences
+from test_extract_support import differences, to_html, to_pdf
 
 from probstats.extract import extract_file, extract_source, extract_text, read_bytes
 

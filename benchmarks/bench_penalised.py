@@ -67,8 +67,8 @@ def main() -> None:
         return jeffreys_cumulative(y, X, 4)
 
     import pandas as pd
-    from probstats.ratings import RATING_DTYPE
 
+    from probstats.dataset.ratings import RATING_DTYPE
     from probstats.models import fit_ordinal
 
     frame = pd.DataFrame(X, columns=["x1", "x2", "x3", "x4"])

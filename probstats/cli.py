@@ -126,11 +126,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from probstats.dataset.validate import validate_path
 
     checked = []
-    for path in args.paths:
-        checked += validate_path(Path(path), units=None if args.units is None else Path(args.units))
+    for path in map(Path, args.paths):
+        if path.is_dir() and (path / "STAGING.json").is_file():
+            checked.append(_validate_staging(path))
+            continue
+        checked += validate_path(path, units=None if args.units is None else Path(args.units))
     for line in checked:
         print(f"ok: {line}")
     return EXIT_OK
+
+
+def _validate_staging(path: Path) -> str:
+    """A folder staged by ``probstats extract --stage``: raw columns, cells, provenance."""
+    from probstats.extract.staging_check import validate_staging
+
+    problems = validate_staging(path)
+    if problems:
+        raise DataValidationError(problems)
+    return f"staging folder {path}: all checks passed"
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -144,7 +157,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"probstats {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_add_build, _add_report, _add_validate, _add_extract):
+        add(sub)
+    return parser
 
+
+def _add_build(sub) -> None:
     p = sub.add_parser(
         "build",
         help="rebuild data/processed, figures and tables from data/raw",
@@ -176,6 +194,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_build)
 
+
+def _add_report(sub) -> None:
     p = sub.add_parser(
         "report",
         help="write the whole analysis as one self-contained HTML page",
@@ -203,6 +223,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_report)
 
+
+def _add_validate(sub) -> None:
     p = sub.add_parser(
         "validate",
         help="check raw or processed data files",
@@ -222,6 +244,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_validate)
 
+
+def _add_extract(sub) -> None:
     try:
         from probstats.extract import cli as extract_cli
     except ImportError:  # pragma: no cover - extraction is part of the package
@@ -230,12 +254,12 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(
             "extract",
             help="extract structured records from press releases or reports",
-            description="Read plain-text or HTML publications and print one record per "
-            "document (JSON or CSV) for review before it is added to data/raw.",
+            description="Read publications (plain text, web pages or PDF reports, told apart "
+            "by content) and print one record per document and unit (JSON or CSV), or stage "
+            "them with provenance for review with --stage; nothing is added to data/raw.",
         )
         extract_cli.add_arguments(p)
         p.set_defaults(func=extract_cli.run)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "UnsupportedFormatError",
+    "StagingError",
+    "MissingReaderError",
+    "ExtractionWarning",
+    "ExtractionOptionError",
     "BootstrapFailureWarning",
     "ClusteringWarning",
     "DataValidationError",
@@ -161,10 +166,6 @@ class StaffingMatchWarning(ProbstatsWarning):
     inspections left without a figure (``attach_staffing``'s report lists them)."""
 
 
-class ExtractionError(ProbstatsError):
-    """A document could not be read or decoded for extraction."""
-
-
 # --------------------------------------------------------------------------- models
 
 
@@ -242,3 +243,31 @@ class ReportInputError(ProbstatsError, ValueError):
 
 class StaffingPanelUnavailableError(ProbstatsError):
     """``--staffing`` was given but this build has no analyst staffing-panel option yet."""
+
+
+# --- extraction
+class ExtractionError(ProbstatsError):
+    """A document could not be read (missing, binary, undecodable, malformed PDF or HTML).
+
+    The message always names the file so that a batch can report it and go on.
+    """
+
+
+class UnsupportedFormatError(ExtractionError):
+    """The content is neither text, HTML nor PDF (detected from the bytes, not the name)."""
+
+
+class MissingReaderError(ExtractionError):
+    """Reading this format needs an optional dependency that is not installed."""
+
+
+class ExtractionOptionError(ProbstatsError, ValueError):
+    """An extraction option has a value outside the allowed ones (the message lists them)."""
+
+
+class StagingError(ProbstatsError):
+    """A staging folder cannot be written (e.g. it already holds files not made by a stage)."""
+
+
+class ExtractionWarning(ProbstatsWarning):
+    """Something in a document was read with a fallback (e.g. decoded as Windows-1252)."""

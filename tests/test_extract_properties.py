@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probstats.extract import ExtractionError, extract_text
-from probstats.extract.text import decode_bytes, html_to_text, normalise, sentences
+from probstats.extract.readers import decode_bytes, read_html
+from probstats.extract.text import normalise, sentences
 
 RELEASE = (
     "Ashford Vale PDU has received an overall rating of 'Good'. "
@@ -85,7 +87,10 @@ def test_any_bytes_decode_or_fail_clearly(data):
         return
     assert isinstance(text, str) and isinstance(warnings, list)
     _spans_ok(text)
-    html_to_text(text)
+    try:
+        read_html(text)
+    except ExtractionError:
+        pass
 
 
 @SETTINGS
@@ -121,3 +126,33 @@ def test_large_repetitive_input_finishes():
     )
     recs = extract_text(text)
     assert recs and recs[0].overall_rating == "Good"
+
+
+def _seconds(text: str) -> float:
+    import time
+
+    best = 1e9
+    for _ in range(3):
+        t0 = time.perf_counter()
+        extract_text(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "rated 'Good' and 'Inadequate' then 'Requires improvement' ",
+        "in 45% of cases work was sufficient, ",
+        " " * 64,
+        "North PDU South PDU ",
+        "cookies ",
+    ],
+)
+def test_hostile_input_takes_linear_time(unit):
+    # Sixteen times the text: linear time is ~16 times as long, quadratic ~256; the bound
+    # leaves room for a loaded machine.
+    lead = "Westmoor PDU has received an overall rating of 'Good'. "
+    small = _seconds(lead + unit * (2_000 // len(unit)))
+    large = _seconds(lead + unit * (32_000 // len(unit)))
+    assert large < 100 * max(small, 1e-3)

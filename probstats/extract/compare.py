@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from probstats.dataset.ratings import parse_rating
-from probstats.dataset.units import normalise_name
 from probstats.errors import ExtractionError
+from probstats.extract._deps import normalise_name, parse_rating
 from probstats.extract.records import Record
 
 #: Kinds of finding, from most to least serious.
@@ -120,6 +119,8 @@ def compare_records(records: list[Record], tables: dict[str, pd.DataFrame]) -> l
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from probstats.extract.compare import compare_records
     >>> from probstats.extract import extract_text
     >>> recs = extract_text("Derby City PDU has received an overall rating of 'Good'. "
     ...                     "The report is available on 9 February 2023.")
@@ -134,84 +135,86 @@ def compare_records(records: list[Record], tables: dict[str, pd.DataFrame]) -> l
     out: list[Finding] = []
     for rec in records:
         rows = _match(rec, insp)
-
-        def add(table, field, extracted, dataset, kind, ev=None, iid=None, rec=rec):
-            out.append(
-                Finding(
-                    rec.source_file,
-                    rec.document,
-                    iid,
-                    table,
-                    field,
-                    extracted,
-                    dataset,
-                    kind,
-                    ev.start if ev else None,
-                    ev.end if ev else None,
-                )
-            )
-
+        add = _adder(out, rec)
         if rows.empty:
             add("inspections", "inspection_id", rec.suggested_id() or "", "", "no_matching_row")
             continue
-        row = rows.iloc[0]
-        iid = row["inspection_id"]
-        for field in _FIELDS:
-            got = _norm(field, getattr(rec, field))
-            if not got:
-                continue
-            have = _norm(field, row.get(field, ""))
-            ev = rec.evidence.get(field)
-            if not have:
-                add("inspections", field, got, "", "missing_in_dataset", ev, iid)
-            elif have != got:
-                if field in _DATES and got.startswith(have):
-                    add("inspections", field, got, have, "less_precise_in_dataset", ev, iid)
-                elif not (field in _DATES and have.startswith(got)):
-                    add("inspections", field, got, have, "mismatch", ev, iid)
+        iid = rows.iloc[0]["inspection_id"]
+        _compare_inspection(rec, rows.iloc[0], add)
         staff = tables.get("staffing")
         if staff is not None:
             mine = staff[staff["inspection_id"] == iid]
             for f in rec.staffing:
-                field = f"{f.measure}/{f.grade}"
                 same = mine[(mine["measure"] == f.measure) & (mine["grade"] == f.grade)]
-                got = _norm("value", f.value)
-                if same.empty:
-                    add("staffing", field, got, "", "missing_in_dataset", f.evidence, iid)
-                elif got not in {_norm("value", v) for v in same["value"]}:
-                    add(
-                        "staffing",
-                        field,
-                        got,
-                        " ; ".join(same["value"]),
-                        "mismatch",
-                        f.evidence,
-                        iid,
-                    )
+                _compare_fact(
+                    "staffing",
+                    f"{f.measure}/{f.grade}",
+                    f.value,
+                    same["value"],
+                    f.evidence,
+                    iid,
+                    add,
+                )
         cases = tables.get("case_measures")
         if cases is not None:
             mine = cases[cases["inspection_id"] == iid]
             for c in rec.case_measures:
                 if c.value_pct is None:
                     continue
-                field = f"{c.stage}/{c.aspect}/{c.judged}"
                 same = mine[(mine["stage"] == c.stage) & (mine["aspect"] == c.aspect)]
                 if "judged" in mine.columns:
                     same = same[same["judged"] == c.judged]
-                got = _norm("value", c.value_pct)
-                if same.empty:
-                    add("case_measures", field, got, "", "missing_in_dataset", c.evidence, iid)
-                elif got not in {_norm("value", v) for v in same["value_pct"]}:
-                    add(
-                        "case_measures",
-                        field,
-                        got,
-                        " ; ".join(same["value_pct"]),
-                        "mismatch",
-                        c.evidence,
-                        iid,
-                    )
+                field = f"{c.stage}/{c.aspect}/{c.judged}"
+                _compare_fact(
+                    "case_measures", field, c.value_pct, same["value_pct"], c.evidence, iid, add
+                )
     return out
+
+
+def _adder(out: list[Finding], rec: Record):
+    def add(table, field, extracted, dataset, kind, ev=None, iid=None):
+        start, end = (ev.start, ev.end) if ev else (None, None)
+        out.append(
+            Finding(
+                rec.source_file,
+                rec.document,
+                iid,
+                table,
+                field,
+                extracted,
+                dataset,
+                kind,
+                start,
+                end,
+            )
+        )
+
+    return add
+
+
+def _compare_inspection(rec: Record, row: pd.Series, add) -> None:
+    iid = row["inspection_id"]
+    for field in _FIELDS:
+        got = _norm(field, getattr(rec, field))
+        if not got:
+            continue
+        have = _norm(field, row.get(field, ""))
+        ev = rec.evidence.get(field)
+        if not have:
+            add("inspections", field, got, "", "missing_in_dataset", ev, iid)
+        elif have != got:
+            if field in _DATES and got.startswith(have):
+                add("inspections", field, got, have, "less_precise_in_dataset", ev, iid)
+            elif not (field in _DATES and have.startswith(got)):
+                add("inspections", field, got, have, "mismatch", ev, iid)
+
+
+def _compare_fact(table: str, field: str, value, dataset: pd.Series, ev, iid, add) -> None:
+    got = _norm("value", value)
+    if dataset.empty:
+        add(table, field, got, "", "missing_in_dataset", ev, iid)
+    elif got not in {_norm("value", v) for v in dataset}:
+        add(table, field, got, " ; ".join(dataset), "mismatch", ev, iid)
 
 
 def findings_to_frame(findings: list[Finding]) -> pd.DataFrame:

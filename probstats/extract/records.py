@@ -16,8 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from probstats.dataset.schema import RAW_TABLES
-from probstats.errors import InvalidArgumentError
+from probstats.extract._deps import RAW_TABLES, ExtractionOptionError
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -45,8 +44,10 @@ class Evidence:
     """Where a value came from: ``text[start:end]`` of the document's reference text.
 
     ``start``/``end`` delimit the matched wording; ``sentence_start`` and
-    ``sentence_end`` the sentence around it. For HTML input the reference text
-    is the page's visible text (see :func:`probstats.extract.text.html_to_text`).
+    ``sentence_end`` the sentence around it; ``page`` is the 1-based PDF page
+    (``None`` for text and HTML) and ``section`` the report section
+    (:data:`probstats.extract.sections.SECTIONS`). For HTML input the reference
+    text is the page's visible text (see :func:`probstats.extract.readers.read_html`).
     """
 
     start: int
@@ -54,6 +55,8 @@ class Evidence:
     text: str
     sentence_start: int
     sentence_end: int
+    page: int | None = None
+    section: str = ""
 
 
 @dataclass
@@ -69,6 +72,7 @@ class StaffingFact:
     basis: str = ""
     as_at: str = ""
     notes: str = ""
+    confidence: float = 1.0
 
 
 @dataclass
@@ -84,6 +88,7 @@ class CaseMeasure:
     n_cases: int | None = None
     qualifier: str = ""
     notes: str = ""
+    confidence: float = 1.0
 
 
 @dataclass
@@ -95,6 +100,22 @@ class StandardRating:
     evidence: Evidence
     standard_code: str = ""
     notes: str = ""
+    confidence: float = 1.0
+
+
+@dataclass
+class Candidate:
+    """A value read with too little confidence to be a fact: for a reviewer to decide.
+
+    ``field`` is an inspection column ("overall_rating") or a fact kind
+    ("staffing:vacancy_rate/PO"); ``value`` is what was read, as text.
+    """
+
+    field: str
+    value: str
+    evidence: Evidence
+    confidence: float
+    reason: str
 
 
 @dataclass
@@ -103,6 +124,7 @@ class Record:
 
     Examples
     --------
+    >>> from probstats.extract.records import Record
     >>> r = Record(unit_type="PDU", unit_name="West Kent", publication_date="2024-03-21")
     >>> r.suggested_id()
     'pdu-west-kent-2024'
@@ -131,6 +153,8 @@ class Record:
     case_measures: list[CaseMeasure] = field(default_factory=list)
     standard_ratings: list[StandardRating] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
     source_file: str | None = None
     document: int = 0
     doc_start: int = 0
@@ -169,6 +193,8 @@ class Record:
             "staffing": [_fact_dict(f) for f in self.staffing],
             "case_measures": [_fact_dict(f) for f in self.case_measures],
             "standard_ratings": [_fact_dict(f) for f in self.standard_ratings],
+            "confidence": dict(self.confidence),
+            "candidates": [asdict(c) for c in self.candidates],
             "warnings": list(self.warnings),
         }
 
@@ -192,6 +218,7 @@ def slug(name: str, unit_type: str | None = None) -> str:
 
     Examples
     --------
+    >>> from probstats.extract.records import slug
     >>> slug("Kent, Surrey and Sussex CRC", "CRC")
     'kent-surrey-and-sussex'
     >>> slug("NPS South East & Eastern division", "NPS division")
@@ -214,6 +241,42 @@ def _plain_number(v: object) -> object:
     return int(v) if float(v).is_integer() else v
 
 
+def _inspection_row(rec: Record) -> dict[str, Any]:
+    row = rec.inspection_row()
+    row.update(source_file=rec.source_file, document=rec.document)
+    spans = [e.start for e in rec.evidence.values()] + [e.end for e in rec.evidence.values()]
+    row["span_start"] = min(spans) if spans else None
+    row["span_end"] = max(spans) if spans else None
+    row["evidence"] = " | ".join(f"{k}@{e.start}-{e.end}" for k, e in rec.evidence.items()) or None
+    return row
+
+
+def _fact_rows(rec: Record, table: str) -> list[dict[str, Any]]:
+    facts = {
+        "staffing": rec.staffing,
+        "case_measures": rec.case_measures,
+        "standard_ratings": rec.standard_ratings,
+    }[table]
+    rows = []
+    for f in facts:
+        d = asdict(f)
+        ev = d.pop("evidence")
+        rows.append(
+            {
+                "inspection_id": rec.suggested_id(),
+                "source_url": rec.source_url,
+                "source_type": rec.source_type,
+                **d,
+                "source_file": rec.source_file,
+                "document": rec.document,
+                "span_start": ev["start"],
+                "span_end": ev["end"],
+                "evidence": ev["text"],
+            }
+        )
+    return rows
+
+
 def records_to_frame(
     records: list[Record], table: Table = "inspections", *, raw_only: bool = False
 ) -> pd.DataFrame:
@@ -232,48 +295,17 @@ def records_to_frame(
 
     Examples
     --------
+    >>> from probstats.extract.records import records_to_frame
     >>> from probstats.extract import extract_text
     >>> recs = extract_text("Derby City PDU has received an overall rating of 'Good'.")
     >>> records_to_frame(recs)[["unit_name", "overall_rating"]].to_dict("records")
     [{'unit_name': 'Derby City', 'overall_rating': 'Good'}]
     """
     if table not in TABLES:
-        raise InvalidArgumentError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
+        raise ExtractionOptionError(f"table must be one of {', '.join(TABLES)}, got {table!r}")
     rows: list[dict[str, Any]] = []
     for rec in records:
-        base = {
-            "inspection_id": rec.suggested_id(),
-            "source_url": rec.source_url,
-            "source_type": rec.source_type,
-        }
-        review = {"source_file": rec.source_file, "document": rec.document}
-        if table == "inspections":
-            row = rec.inspection_row()
-            row["inspection_id"] = rec.suggested_id()
-            spans = [e.start for e in rec.evidence.values()] + [
-                e.end for e in rec.evidence.values()
-            ]
-            row.update(review)
-            row["span_start"] = min(spans) if spans else None
-            row["span_end"] = max(spans) if spans else None
-            row["evidence"] = (
-                " | ".join(f"{k}@{e.start}-{e.end}" for k, e in rec.evidence.items()) or None
-            )
-            rows.append(row)
-            continue
-        facts = {
-            "staffing": rec.staffing,
-            "case_measures": rec.case_measures,
-            "standard_ratings": rec.standard_ratings,
-        }[table]
-        for f in facts:
-            row = dict(base)
-            d = asdict(f)
-            ev = d.pop("evidence")
-            row.update(d)
-            row.update(review)
-            row.update(span_start=ev["start"], span_end=ev["end"], evidence=ev["text"])
-            rows.append(row)
+        rows += [_inspection_row(rec)] if table == "inspections" else _fact_rows(rec, table)
     cols = list(TABLES[table]) + ([] if raw_only else list(REVIEW_COLUMNS))
     frame = pd.DataFrame(rows, columns=cols)
     for c in ("value", "value_pct"):  # "28", not "28.0", as in the hand-entered files

@@ -16,6 +16,7 @@ __all__ = [
     "Estimator",
     "GLANCE_COLUMNS",
     "ModelResult",
+    "RowRefit",
     "TIDY_COLUMNS",
     "Typical",
     "check_literal",
@@ -164,3 +165,42 @@ def cut_names(categories: Sequence[object]) -> list[str]:
     """
     cats = [str(c) for c in categories]
     return [f"{a}|{b}" for a, b in zip(cats[:-1], cats[1:], strict=True)]
+
+
+class RowRefit:
+    """A refit function that can also refit on row positions of its model frame.
+
+    Calling it with a data frame refits on those rows (what any resampling code may
+    do); :meth:`rows` refits on positions of the model frame's rows without building a
+    data frame, which resampling code uses when it resamples that frame. Both return the
+    estimates of ``terms``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from probstats.models._base import RowRefit
+    >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    >>> fn = RowRefit(lambda d: pd.Series({"mean": d["x"].mean()}),
+    ...               lambda pos: np.array([frame["x"].to_numpy()[pos].mean()]),
+    ...               ["mean"], frame.index)
+    >>> float(fn(frame)["mean"]), fn.rows(np.array([0, 0, 2]))
+    (2.0, array([1.66666667]))
+    """
+
+    def __init__(
+        self,
+        fit: Callable[[pd.DataFrame], pd.Series],
+        rows: Callable[[np.ndarray], np.ndarray],
+        terms: Sequence[str],
+        index: pd.Index,
+    ) -> None:
+        self._fit, self._rows = fit, rows
+        self.terms = list(terms)
+        self.index = index
+
+    def __call__(self, data: pd.DataFrame) -> pd.Series:
+        return self._fit(data)
+
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        """Estimates of :attr:`terms` refitted on these positions of the model frame."""
+        return self._rows(positions)

@@ -223,10 +223,8 @@ class DroppedRows:
     def none(cls, data: pd.DataFrame) -> DroppedRows:
         """The report of a step that dropped nothing."""
         ids = [c for c in _ID_COLUMNS if c in data.columns]
-        empty = pd.DataFrame({"row": pd.Series([], dtype=object)})
-        for c in ids:
-            empty[c] = pd.Series([], dtype=object)
-        empty["reason"] = pd.Series([], dtype=object)
+        columns = ["row", *ids, "reason"]
+        empty = pd.DataFrame(np.empty((0, len(columns)), dtype=object), columns=columns)
         return cls(empty, len(data), len(data), pd.Series(0, index=[], dtype=int))
 
 

@@ -102,8 +102,17 @@ class PenalisedFit:
     converged: bool
     n_iter: int
     score: np.ndarray
-    hessian: np.ndarray
+    _hessian: np.ndarray | None
     problem: JeffreysProblem = field(repr=False)
+
+    @property
+    def hessian(self) -> np.ndarray:
+        """Hessian of the penalised log-likelihood at ``params`` (computed when first used:
+        a fit by approximate Newton steps does not need it)."""
+        if self._hessian is None:
+            d = self.problem.derivatives(np.asarray(self.params, dtype=float), hessian=True)
+            self._hessian = np.full((self.params.size,) * 2, np.nan) if d is None else d[2]
+        return self._hessian
 
     @property
     def bse(self) -> np.ndarray:
@@ -154,8 +163,12 @@ class JeffreysProblem(ABC):
     n_params: int
 
     @abstractmethod
-    def derivatives(self, theta: np.ndarray, hessian: bool = True):
-        """``(pl, gradient, Hessian, loglik, information)`` or ``None`` off the domain."""
+    def derivatives(self, theta: np.ndarray, hessian: bool = True, approximate: bool = False):
+        """``(pl, gradient, Hessian, loglik, information)`` or ``None`` off the domain.
+
+        ``hessian=False``: no Hessian (``None``), unless ``approximate``, which gives the
+        log-likelihood's Hessian without the penalty's second derivatives.
+        """
 
     @abstractmethod
     def start(self) -> np.ndarray:
@@ -184,8 +197,15 @@ class JeffreysProblem(ABC):
         free: np.ndarray | None = None,
         tol: float = 1e-10,
         max_iter: int = 100,
+        approximate: bool = False,
     ) -> tuple[np.ndarray, tuple, bool, int]:
         """Damped Newton ascent of the penalised log-likelihood from ``theta0``.
+
+        ``approximate=True`` leaves the penalty's second derivatives out of the Newton
+        matrix (the log-likelihood's Hessian, O(n), dominates the penalty's, O(1)):
+        each step is several times cheaper and convergence becomes fast linear; use it
+        from a start near the maximum (an existing ML estimate). The fixed point is the
+        same: steps vanish only where the penalised score does.
 
         ``free`` (boolean mask) maximises over some parameters only, holding the others
         at their values in ``theta0``. Each step solves ``-H d = g``; if ``-H`` is not
@@ -196,8 +216,9 @@ class JeffreysProblem(ABC):
         information are then recomputed at the final point, and the Hessian of the last
         iterate (``tol`` away) is kept.
         """
+        exact = not approximate
         theta = np.array(theta0, dtype=float)
-        d = self.derivatives(theta)
+        d = self.derivatives(theta, hessian=exact, approximate=approximate)
         if d is None:
             raise ZeroProbabilityError("start values give a zero probability to some row")
         converged = False
@@ -223,7 +244,7 @@ class JeffreysProblem(ABC):
                 # the Hessian barely moves over a step below tol: keep it, refresh the rest
                 d_new = self.derivatives(theta, hessian=False)
                 if d_new is not None:
-                    d = (d_new[0], d_new[1], d[2], d_new[3], d_new[4])
+                    d = (d_new[0], d_new[1], d[2] if exact else None, d_new[3], d_new[4])
                 converged = True
                 break
             slope = float(gf @ step)
@@ -231,7 +252,7 @@ class JeffreysProblem(ABC):
             accepted = False
             for _ in range(60):
                 cand = theta + t * full
-                d_c = self.derivatives(cand)
+                d_c = self.derivatives(cand, hessian=exact, approximate=approximate)
                 if d_c is not None and d_c[0] >= pl + 1e-4 * t * slope - 1e-12 * (1 + abs(pl)):
                     accepted = True
                     break
@@ -242,10 +263,26 @@ class JeffreysProblem(ABC):
             theta, d = cand, d_c
         return theta, d, converged, it
 
-    def fit(self, theta0: np.ndarray | None = None, *, tol: float = 1e-10, max_iter: int = 100):
-        """Maximise from ``theta0`` (default :meth:`start`) and package a :class:`PenalisedFit`."""
+    def fit(
+        self,
+        theta0: np.ndarray | None = None,
+        *,
+        tol: float = 1e-10,
+        max_iter: int = 100,
+        approximate: bool = False,
+    ):
+        """Maximise from ``theta0`` (default :meth:`start`) and package a :class:`PenalisedFit`.
+
+        ``approximate``: see :meth:`maximise`; falls back to exact Newton steps if the
+        approximate ones do not converge.
+        """
         theta0 = self.start() if theta0 is None else np.asarray(theta0, dtype=float)
-        theta, d, converged, it = self.maximise(theta0, tol=tol, max_iter=max_iter)
+        theta, d, converged, it = self.maximise(
+            theta0, tol=tol, max_iter=max_iter, approximate=approximate
+        )
+        if approximate and not converged:
+            theta, d, converged, it2 = self.maximise(theta, tol=tol, max_iter=max_iter)
+            it += it2
         pl, g, H, ll, info = d
         return PenalisedFit(
             params=theta,
@@ -255,7 +292,7 @@ class JeffreysProblem(ABC):
             converged=converged,
             n_iter=it,
             score=g,
-            hessian=H,
+            _hessian=H,
             problem=self,
         )
 

@@ -52,7 +52,7 @@ class BinomialJeffreys(JeffreysProblem):
         """Zero coefficients (every probability 1/2)."""
         return np.zeros(self.n_params)
 
-    def derivatives(self, theta: np.ndarray, hessian: bool = True):
+    def derivatives(self, theta: np.ndarray, hessian: bool = True, approximate: bool = False):
         eta = self.X @ theta
         p = special.expit(eta)
         q = special.expit(-eta)
@@ -69,7 +69,7 @@ class BinomialJeffreys(JeffreysProblem):
             return None
         half_logdet, gpen, hpen, info, _ = pen
         g = self.X.T @ (self.wk - self.wn * p) + gpen
-        H = None if hpen is None else -info + hpen
+        H = (-info if approximate else None) if hpen is None else -info + hpen
         return ll + half_logdet, g, H, ll, info
 
 

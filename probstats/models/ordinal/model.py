@@ -36,9 +36,8 @@ Associations estimated here are not causal effects of staffing.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
@@ -46,27 +45,27 @@ import pandas as pd
 
 from probstats.dataset.ratings import RATING_DTYPE
 from probstats.errors import (
-    DroppedRowsWarning,
     ModelSpecificationError,
     NonConvergenceWarning,
     OrdinalSeparationError,
     SeparationWarning,
-    SmallSampleWarning,
-    SparseCategoryWarning,
     ZeroProbabilityError,
 )
 from probstats.models._base import (
-    DroppedRows,
     Estimator,
     check_literal,
-    collinearity_problem,
-    complete_cases,
     design_matrix,
     outcome_categorical,
 )
 from probstats.models.ordinal.likelihood import CumulativeLink
 from probstats.models.ordinal.penalised import CumulativeJeffreys
 from probstats.models.ordinal.polr import PolrModel, PolrResults
+from probstats.models.ordinal.prepare import (
+    _Notes,
+    _prepare,
+    _sparse_notes,
+    _with_weights,
+)
 from probstats.models.ordinal.results import OrdinalResult
 from probstats.models.separation import (
     SeparationReport,
@@ -90,8 +89,6 @@ Link = Literal["logit", "probit"]
 EmptyCategories = Literal["raise", "drop"]
 OnSeparation = Literal["raise", "nan", "ignore"]
 
-#: Observations per estimated parameter below which a SmallSampleWarning is given.
-MIN_PER_PARAMETER = 10
 #: Default count below which an outcome category or predictor level is "sparse".
 MIN_CATEGORY_COUNT = 5
 # Distance of a row's linear predictor from its category bounds beyond which a lean
@@ -266,107 +263,6 @@ def _fit_collapsed(
 # --------------------------------------------------------------------------- fitting
 
 
-@dataclass
-class _Prepared:
-    """The checked model frame: outcome codes, design, categories and caveats so far."""
-
-    frame: pd.DataFrame
-    y: np.ndarray
-    X: pd.DataFrame
-    levels: dict[str, list]
-    categories: list
-    counts: pd.Series
-    report: DroppedRows
-
-
-class _Notes:
-    """Caveats of one fit: always recorded, warned about when asked."""
-
-    def __init__(self, warn: bool) -> None:
-        self.warn, self.messages = warn, []
-
-    def __call__(self, message: str, category: type[Warning]) -> None:
-        self.messages.append(message)
-        if self.warn:
-            warnings.warn(message, category, stacklevel=4)
-
-
-def _prepare(data, outcome, predictors, empty_categories, note) -> _Prepared:
-    """Complete cases, outcome categories and design, with every refusal by name."""
-    kept, report = complete_cases(
-        data, [outcome, *predictors], context=f"ordinal model of {outcome}", warn=False
-    )
-    if report.n_dropped:
-        shown = report.frame["row"].tolist()
-        listed = ", ".join(map(str, shown[:20])) + (", ..." if len(shown) > 20 else "")
-        note(
-            f"ordinal model of {outcome}: dropped {report.n_dropped} of {report.n_total} "
-            f"rows with missing values (index {listed}); {report.summary()}",
-            DroppedRowsWarning,
-        )
-    if len(kept) == 0:
-        raise ModelSpecificationError(f"no complete rows for {outcome} ~ {predictors}")
-    ycat = outcome_categorical(kept[outcome], outcome)
-    counts = ycat.value_counts(sort=False).reindex(ycat.cat.categories, fill_value=0)
-    empty = [str(c) for c, n in counts.items() if n == 0]
-    if empty:
-        if empty_categories == "raise":
-            raise ModelSpecificationError(
-                f"outcome {outcome!r} has no observations in categor(ies) "
-                f"{', '.join(repr(e) for e in empty)} (of {len(kept)} complete rows); the "
-                "cut-points next to an empty category cannot be estimated. Merge it with a "
-                "neighbouring category or pass empty_categories='drop'"
-            )
-        note(
-            f"outcome categories without observations dropped from the model: {empty}",
-            SparseCategoryWarning,
-        )
-        ycat = ycat.cat.remove_unused_categories()
-        counts = counts[counts > 0]
-    categories = list(ycat.cat.categories)
-    if len(categories) < 2:
-        raise ModelSpecificationError(
-            f"outcome {outcome!r} has a single category ({categories}); nothing to model"
-        )
-    frame = kept[[outcome, *predictors]].copy()
-    frame[outcome] = ycat
-    X, levels = design_matrix(frame, predictors)
-    problem = collinearity_problem(X)
-    if problem:
-        raise ModelSpecificationError(problem)
-    y = ycat.cat.codes.to_numpy().astype(np.intp)
-    return _Prepared(frame, y, X, levels, categories, counts, report)
-
-
-def _sparse_notes(prep: _Prepared, outcome: str, min_category_count: int, note) -> None:
-    """Small-sample and sparse-category caveats."""
-    n, p = prep.X.shape
-    k_par = p + len(prep.categories) - 1
-    if n < MIN_PER_PARAMETER * k_par:
-        note(
-            f"only {n} observations for {k_par} parameters ({n / k_par:.1f} per parameter; "
-            f"at least {MIN_PER_PARAMETER} recommended): estimates and standard errors "
-            "are unreliable and Wald intervals optimistic; prefer profile intervals",
-            SmallSampleWarning,
-        )
-    sparse = [f"{c} (n={int(m)})" for c, m in prep.counts.items() if m < min_category_count]
-    if sparse:
-        note(
-            f"outcome {outcome!r} has sparse categories: {', '.join(sparse)}; cut-points "
-            "next to them are poorly estimated; consider merging categories",
-            SparseCategoryWarning,
-        )
-    for pname, levs in prep.levels.items():
-        sizes = prep.frame[pname].value_counts()
-        thin = [
-            f"{lev} (n={int(sizes.get(lev, 0))})"
-            for lev in levs
-            if sizes.get(lev, 0) < min_category_count
-        ]
-        if thin:
-            note(f"predictor {pname!r} has sparse levels: {', '.join(thin)}", SparseCategoryWarning)
-
-
 def fit_ordinal(
     data: pd.DataFrame,
     outcome: str,
@@ -472,25 +368,21 @@ def fit_ordinal(
         link=link,
         weights=w,
     )
-    sep = not_separated("unchecked")
-    if check_separation:
-        sep = check_ordinal(prep.y, prep.X, prep.categories, prep.levels, prep.frame)
-        if sep.separated and estimator == "ml":
-            note(sep.message, SeparationWarning)
-        elif sep.separated:
-            note(
-                f"{sep.kind.capitalize()} separation by {', '.join(sep.terms)}: the "
-                "maximum-likelihood estimate does not exist; the bias-reduced (Firth) estimate "
-                "reported here is finite, but rests on the penalty as much as on the data "
-                "for those terms. Read it with its penalised profile interval.",
-                SeparationWarning,
-            )
     penalised = None
     if estimator == "ml":
         smres = model.fit(maxiter=max_iter)
+        ml = SimpleNamespace(
+            params=np.asarray(smres.params, dtype=float),
+            converged=smres.mle_retvals["converged"],
+        )
     else:
+        ml = model._lik.newton(model._lik.start(), max_iter=max_iter, final_derivatives=False)
         problem = CumulativeJeffreys(prep.y, prep.X.to_numpy(float), len(prep.categories), link, w)
-        penalised = problem.fit(max_iter=max_iter)
+        # the penalised maximum lies near an existing ML estimate: start there
+        interior = _interior(model._lik, ml, link)
+        penalised = problem.fit(
+            ml.params if interior else None, max_iter=max_iter, approximate=interior
+        )
         smres = model.results(
             penalised.params,
             penalised.cov,
@@ -499,6 +391,9 @@ def fit_ordinal(
             gradient=penalised.score,
             optimizer="penalised Newton (Jeffreys prior)",
         )
+    sep = not_separated("unchecked")
+    if check_separation:
+        sep = _separation(model, ml, prep, link, estimator, note)
     if not smres.mle_retvals["converged"] and not (sep.separated and estimator == "ml"):
         note(f"Newton's method did not converge in {max_iter} iterations", NonConvergenceWarning)
     return OrdinalResult(
@@ -520,24 +415,37 @@ def fit_ordinal(
     )
 
 
-def _with_weights(data: pd.DataFrame, weights, note) -> tuple[pd.DataFrame, list[str]]:
-    """Put frequency weights in a column so that complete cases keep them aligned."""
-    if weights is None:
-        return data, []
-    if isinstance(weights, str):
-        if weights not in data.columns:
-            raise ModelSpecificationError(f"weights column {weights!r} not in data")
-        w = pd.to_numeric(data[weights], errors="coerce")
-    else:
-        w = pd.Series(np.asarray(weights, dtype=float), index=data.index)
-        if len(w) != len(data):
-            raise ModelSpecificationError("weights must have one value per row of data")
-    if (w < 0).any() or np.isinf(w).any():
-        raise ModelSpecificationError("weights must be finite and not negative")
-    zero = w == 0
-    if zero.any():
-        note(f"{int(zero.sum())} row(s) with weight 0 left out", DroppedRowsWarning)
-    return data.loc[~zero].assign(_weight=w[~zero]), ["_weight"]
+def _interior(lik: CumulativeLink, sol, link: str) -> bool:
+    """A converged ML fit with every fitted probability away from 0 and 1."""
+    if not sol.converged:
+        return False
+    a, b = lik.linear_bounds(np.asarray(sol.params, dtype=float))
+    bound = np.concatenate([a[np.isfinite(a)], -b[np.isfinite(b)]])
+    return bool(bound.max(initial=0.0) <= _SUSPECT_BOUND[link])
+
+
+def _separation(model, ml, prep, link, estimator, note) -> SeparationReport:
+    """Exact separation check, run only when the maximum-likelihood fit gives a reason to.
+
+    The log-likelihood is concave, so a maximum-likelihood fit that converged with every
+    fitted probability away from 0 and 1 is an interior maximum: the estimate exists and
+    the data are not separated, which the linear programme would only confirm. Otherwise
+    the linear programme decides.
+    """
+    if _interior(model._lik, ml, link):
+        return not_separated()
+    sep = check_ordinal(prep.y, prep.X, prep.categories, prep.levels, prep.frame)
+    if sep.separated and estimator == "ml":
+        note(sep.message, SeparationWarning)
+    elif sep.separated:
+        note(
+            f"{sep.kind.capitalize()} separation by {', '.join(sep.terms)}: the "
+            "maximum-likelihood estimate does not exist; the bias-reduced (Firth) estimate "
+            "reported here is finite, but rests on the penalty as much as on the data "
+            "for those terms. Read it with its penalised profile interval.",
+            SeparationWarning,
+        )
+    return sep
 
 
 _FORMULA = re.compile(r"^\s*([^~]+?)\s*~\s*(.+?)\s*$")

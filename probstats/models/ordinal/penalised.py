@@ -311,7 +311,7 @@ class CumulativeJeffreys(JeffreysProblem):
         # moving one cut-point alone would unorder them: shift them all together
         return np.arange(self.p, self.n_params) if j >= self.p else None
 
-    def derivatives(self, theta: np.ndarray, hessian: bool = True):
+    def derivatives(self, theta: np.ndarray, hessian: bool = True, approximate: bool = False):
         p = self.p
         zeta = theta[p:]
         if self.J > 1 and not np.all(np.diff(zeta) > 0):
@@ -328,7 +328,8 @@ class CumulativeJeffreys(JeffreysProblem):
         if pen is None:
             return None
         half_logdet, gpen, hpen, info = pen[:4]
-        return ll + half_logdet, g + gpen, None if hpen is None else H + hpen, ll, info
+        H = (H if approximate else None) if hpen is None else H + hpen
+        return ll + half_logdet, g + gpen, H, ll, info
 
 
 def jeffreys_cumulative(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from probstats.errors import ModelSpecificationError
-from probstats.models._base import check_literal, design_matrix, outcome_categorical
+from probstats.models._base import RowRefit, check_literal, design_matrix, outcome_categorical
 from probstats.models.ordinal.model import (
     EmptyCategories,
     OnSeparation,
@@ -64,7 +64,12 @@ def refit_function(
         )
         return pd.Series(par, index=names)[keep]
 
-    return fit_fn
+    positions = [names.index(t) for t in keep]
+
+    def rows_fn(rows: np.ndarray) -> np.ndarray:
+        return refit_positions(res, rows, on_separation, empty_categories)[positions]
+
+    return RowRefit(fit_fn, rows_fn, keep, res.data.index)
 
 
 def refit_positions(res: OrdinalResult, rows, on_separation, empty_categories) -> np.ndarray:

@@ -15,15 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from probstats import __version__
-from probstats.dataset.paths import data_dir, project_root
+from probstats.dataset.paths import data_dir, default_output_dirs
 from probstats.errors import DataValidationError, ProbstatsError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-def _default_figures_dir() -> Path:
-    root = project_root()
-    return (root if root is not None else Path.cwd()) / "figures"
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -41,6 +36,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         Path(args.out),
         figures_dir=None if args.no_figures else Path(args.figures),
         progress=progress,
+        force=args.force,
+        lock_timeout=args.wait,
     )
     n = len(result.tables["inspections"])
     print(
@@ -51,11 +48,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from probstats.dataset.validate import validate_path
+    from probstats.dataset.validate import validate_paths
 
-    checked = []
-    for path in args.paths:
-        checked += validate_path(Path(path))
+    checked = validate_paths(Path(p) for p in args.paths)
     for line in checked:
         print(f"ok: {line}")
     return EXIT_OK
@@ -73,26 +68,47 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"probstats {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    processed_default, figures_default = default_output_dirs()
     p = sub.add_parser(
         "build",
         help="rebuild data/processed, figures and tables from data/raw",
         description="Rebuild every processed table, figure and table from the raw data. "
-        "Raw files are only read. Two builds in a row give byte-identical files.",
+        "Raw files are only read. Two builds in a row give byte-identical files. "
+        "In a checkout, outputs go to data/processed and figures; from an installed "
+        "package, to ./probstats-output/ (never into the package). Each output folder "
+        "gets a lock (a second build waits) and a manifest, written last, with the "
+        "SHA-256 of every file: `probstats validate` and the loaders use it to spot an "
+        "interrupted or mixed build. Folders that hold raw data or files no build made "
+        "are refused, and only files listed in the previous manifest are ever deleted.",
     )
     p.add_argument(
         "--raw", default=str(data_dir("raw")), help="raw data folder (default: %(default)s)"
     )
     p.add_argument(
         "--out",
-        default=str(data_dir("processed")),
+        default=str(processed_default),
         help="processed data folder (default: %(default)s)",
     )
     p.add_argument(
         "--figures",
-        default=str(_default_figures_dir()),
-        help="figures folder (default: %(default)s)",
+        default=str(figures_default),
+        help="figures folder; tables go to its tables/ (default: %(default)s)",
     )
     p.add_argument("--no-figures", action="store_true", help="rebuild the data only")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into output folders that also hold files no build made; those files "
+        "are left alone (never deleted or overwritten). Raw data folders are refused anyway",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for another build writing to the same folders; 0 refuses "
+        "at once (default: %(default)g)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_build)
 
@@ -100,8 +116,10 @@ def make_parser() -> argparse.ArgumentParser:
         "validate",
         help="check raw or processed data files",
         description="Check CSV files (or whole folders) against the data dictionary. A raw "
-        "folder is checked as a whole (units, cross-references, previous ratings). Every "
-        "problem is listed with file, line and column; the exit status is 1 if any.",
+        "folder is checked as a whole (units, cross-references, previous ratings); a "
+        "build's output folder (processed data, figures) against its build manifest, so an "
+        "interrupted or mixed build is reported. Every problem is listed with file, line "
+        "and column; the exit status is 1 if any.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a CSV file or a folder of them")
     p.set_defaults(func=_cmd_validate)

@@ -44,23 +44,6 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def _built_once(tmp_path_factory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("built")
-    raw = base / "raw"
-    shutil.copytree(REPO / "tests" / "fixtures" / "raw_minimal", raw)
-    build(raw, base / "processed")
-    return raw, base / "processed"
-
-
-@pytest.fixture
-def built(_built_once, tmp_path) -> Path:
-    """A processed folder built from the minimal raw fixture (a fresh copy per test)."""
-    dest = tmp_path / "built"
-    shutil.copytree(_built_once[1], dest)
-    return dest
-
-
 def _rewrite_manifest(folder: Path) -> None:
     """Sign the folder's current files into its manifest (as if a build had made them)."""
     with Build({"processed": folder}, force=True) as out:

@@ -35,8 +35,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from probstats.models.ordinal.model import fit_ordinal, fit_ordinal_arrays  # noqa: E402
 from probstats.dataset.ratings import RATING_DTYPE  # noqa: E402
+from probstats.models.ordinal.model import fit_ordinal, fit_ordinal_arrays  # noqa: E402
 
 PREDICTORS = ["vacancy_rate_po", "caseload_average_po", "sickness_days_all", "agency_share"]
 N_BOOT = 2000

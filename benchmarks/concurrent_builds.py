@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-figures", action="store_true", help="processed data only")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
     figures = not args.no_figures
     kinds = ("processed", "figures") if figures else ("processed",)
     failures = 0

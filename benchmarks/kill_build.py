@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-figures", action="store_true", help="processed data only")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
     figures = not args.no_figures
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="kill-build-") as tmp:

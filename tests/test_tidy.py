@@ -110,3 +110,22 @@ def test_safe_inverse_falls_back_when_the_inverse_is_not_finite():
     M = np.array([[1e-320, 0.0], [0.0, 1.0]])  # inverts without error, to inf
     assert_allclose(safe_inverse(M), np.linalg.pinv(M))
     assert np.all(np.isfinite(safe_inverse(M)))
+
+
+def test_whole_numbers_and_missing_given_bounds_are_read_as_floats():
+    t = tidy_table(["a", "b"], [1, 2], [1, 2], conf_low=[None, 0], conf_high=[3, None])
+    assert t["estimate"].dtype == float and t["std_error"].dtype == float
+    z = stats.norm.ppf(0.975)
+    assert_allclose(t["conf_low"], [1 - z, 0.0])
+    assert_allclose(t["conf_high"], [3.0, 2 + 2 * z])
+
+
+def test_infinite_and_overflowing_values_raise_no_floating_point_warnings():
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="warn"):
+        warnings.simplefilter("error")
+        t = tidy_table(["a", "b", "c"], [np.inf, 0.0, 1000.0], [np.inf, 0.0, 1.0], exponentiate=True)
+    assert np.isnan(t["statistic"].iloc[0]) and np.isnan(t["conf_low"].iloc[0])
+    assert np.isnan(t["statistic"].iloc[1])
+    assert np.isinf(t["estimate"].iloc[2])

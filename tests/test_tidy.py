@@ -125,7 +125,9 @@ def test_infinite_and_overflowing_values_raise_no_floating_point_warnings():
 
     with warnings.catch_warnings(), np.errstate(all="warn"):
         warnings.simplefilter("error")
-        t = tidy_table(["a", "b", "c"], [np.inf, 0.0, 1000.0], [np.inf, 0.0, 1.0], exponentiate=True)
+        t = tidy_table(
+            ["a", "b", "c"], [np.inf, 0.0, 1000.0], [np.inf, 0.0, 1.0], exponentiate=True
+        )
     assert np.isnan(t["statistic"].iloc[0]) and np.isnan(t["conf_low"].iloc[0])
     assert np.isnan(t["statistic"].iloc[1])
     assert np.isinf(t["estimate"].iloc[2])

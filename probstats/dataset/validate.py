@@ -91,11 +91,8 @@ def validate_file(path: Path) -> str:
 
 
 def _is_raw_folder(path: Path) -> bool:
-    return (
-        (path / "inspections.csv").is_file()
-        and not (path / "features.csv").is_file()
-        and not (path / MANIFEST_NAME).is_file()
-    )
+    inspections = path / "inspections.csv"
+    return inspections.is_file() and not _is_processed(inspections, "inspections")
 
 
 def _output_folder(path: Path) -> list[str]:

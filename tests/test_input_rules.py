@@ -8,7 +8,6 @@ outputs escape text cells a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd

@@ -48,7 +48,7 @@ def _direct_loglikeobs(y, X, theta, K, link, nominal=()):
     out = []
     for i in range(len(y)):
 
-        def F(k):
+        def F(k, i=i):
             if k < 0:
                 return 0.0
             if k >= K - 1:

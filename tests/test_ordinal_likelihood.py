@@ -377,3 +377,112 @@ def test_probability_bands_at_probabilities_of_zero_and_one():
     assert np.all(np.isfinite(low)) and np.all(np.isfinite(high))
     assert np.all((0 <= low) & (low <= P + 1e-15)) and np.all((P - 1e-15 <= high) & (high <= 1))
     assert np.all(se >= 0)
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def test_codes_given_as_floats_and_two_cut_specific_columns():
+    y, X = _data()
+    X3 = np.c_[X, X[:, 0] * X[:, 1]]
+    lik = CumulativeLink(y.astype(float), X3, 4, nominal=[1, 2])
+    assert lik.n_params == 1 + 2 * 3 + 3
+    rng = np.random.default_rng(3)
+    theta = lik.start() + np.r_[rng.normal(scale=0.2, size=7), 0, 0, 0]
+    assert_allclose(
+        lik.loglikeobs(theta), _direct_loglikeobs(y, X3, theta, 4, "logit", (1, 2)), rtol=1e-10
+    )
+
+
+def test_equal_cut_points_give_the_middle_category_zero_probability():
+    import warnings
+
+    y = np.array([0, 1, 2])
+    lik = CumulativeLink(y, np.zeros((3, 1)), 3)
+    theta = np.array([0.0, 0.5, 0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        obs = lik.loglikeobs(theta)
+        assert lik.loglike(theta) == -np.inf
+    assert obs[1] == -np.inf and np.all(np.isfinite(obs[[0, 2]]))
+    assert lik.loglike_derivs(theta) == (-np.inf, None, None)
+    with pytest.raises(ZeroProbabilityError) as info:
+        lik.newton(theta)
+    assert str(info.value) == "start values give a zero probability to some row"
+
+
+def _separated():
+    y = np.array([0, 0, 0, 1, 1, 1])
+    return CumulativeLink(y, np.arange(6.0)[:, None], 2)
+
+
+def test_newton_defaults_to_100_iterations_and_reports_false_not_none():
+    fit = _separated().newton(_separated().start())
+    assert fit.n_iter == 100 and fit.converged is False
+
+
+def test_newton_with_no_iterations_reports_none_done():
+    lik = _separated()
+    fit = lik.newton(lik.start(), max_iter=0)
+    assert fit.n_iter == 0 and fit.converged is False
+    assert np.array_equal(fit.params, lik.start())
+
+
+def test_newton_accepts_whole_number_starts_with_free_parameters():
+    y, X = _data(n=80)
+    lik = CumulativeLink(y, X, 4)
+    free = np.array([False, True, True, True, True])
+    as_int = lik.newton(np.array([0, 0, -1, 0, 1]), free=free)
+    as_float = lik.newton(np.array([0.0, 0.0, -1.0, 0.0, 1.0]), free=free)
+    assert as_int.converged and as_int.n_iter > 1
+    assert_allclose(as_int.params, as_float.params)
+
+
+def test_newton_without_a_usable_step_reports_convergence_by_the_gradient(monkeypatch):
+    y, X = _data(n=80)
+    lik = CumulativeLink(y, X, 4)
+    best = lik.newton(lik.start()).params
+    monkeypatch.setattr(CumulativeLink, "_ascent_step", staticmethod(lambda g, H: None))
+    at_best = lik.newton(best)
+    assert isinstance(at_best.converged, bool) and at_best.converged is True
+    assert at_best.n_iter == 1 and np.array_equal(at_best.params, best)
+    near = best + np.r_[1e-3, 0, 0, 0, 0]  # gradient well below 1 but above 1e-8
+    assert 1e-8 < np.max(np.abs(lik.score(near))) < 1
+    off = lik.newton(near)
+    assert off.converged is False and off.n_iter == 1
+
+
+@pytest.mark.parametrize("uphill", [True, False])
+def test_newton_stops_where_every_trial_step_leaves_the_domain(monkeypatch, uphill):
+    y, X = _data(n=80)
+    lik = CumulativeLink(y, X, 4)
+    start = lik.newton(lik.start()).params + np.r_[0, 0, -0.1, 0, 0]
+    g = lik.score(start)
+    direction = np.array([0.0, 0.0, 1.0, 0.0, -1.0])  # cut-points cross at any trial length
+    sign = np.sign(g @ direction) * (1 if uphill else -1)
+    monkeypatch.setattr(
+        CumulativeLink, "_ascent_step", staticmethod(lambda g, H: sign * 1e30 * direction)
+    )
+    fit = lik.newton(start)
+    assert fit.n_iter == 1 and np.array_equal(fit.params, start)
+    assert fit.loglik == lik.loglike(start)
+    # an uphill direction that cannot be followed is no convergence; a downhill one is
+    assert fit.converged is (not uphill)
+
+
+def test_ascent_step_ridge_follows_the_diagonal_scale():
+    g = np.array([1.0, 2.0])
+    H = -np.diag([0.3, -0.3])  # -H = diag(0.3, -0.3): indefinite, small diagonal
+    step = CumulativeLink._ascent_step(g, H)
+    # ridges 0.3 * 10**k for k = -8..4; the first with an ascent direction is 3.0
+    assert_allclose(step, [1 / 3.3, 2 / 2.7], rtol=1e-12)
+    H1 = -np.diag([1.0, -1.0])
+    assert_allclose(CumulativeLink._ascent_step(g, H1), [1 / 11, 2 / 9], rtol=1e-12)
+
+
+def test_probability_band_where_a_probability_is_exactly_zero():
+    X = np.array([[1e6]])
+    theta = np.array([1.0, -1.0, 1.0])
+    P, se, low, high = probability_band(theta, X, np.eye(3) * 0.01, 3, "logit", 0.95)
+    assert P[0, 0] == 0.0 and P[0, 2] == 1.0
+    assert np.all(np.isfinite(low)) and np.all(np.isfinite(high))

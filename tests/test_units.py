@@ -94,3 +94,11 @@ def test_unknown_unit_message_with_several_or_no_suggestions():
     with pytest.raises(UnknownUnitError) as info:
         UnitIndex(many).resolve("Zzzz", "PDU")
     assert str(info.value) == "unknown PDU 'Zzzz': not a name or alias in units.csv"
+
+
+def test_a_unit_with_aliases_still_resolves_by_its_canonical_name():
+    units = pd.DataFrame(
+        {"unit_id": ["pdu-a"], "unit_type": ["PDU"], "name": ["Avon"], "aliases": ["Avon Vale"]}
+    )
+    index = UnitIndex(units)
+    assert index.resolve("Avon", "PDU") == index.resolve("Avon Vale PDU", "PDU") == "pdu-a"

@@ -323,3 +323,12 @@ def test_two_concurrent_builds_with_different_inputs_never_mix(raw_minimal, buil
     final = {k: v for k, v in _tree(shared).items() if k != LOCK_NAME}
     assert final in (outs["a"], outs["b"])
     assert verify_folder(shared)[1] == []
+
+
+def test_figures_pointing_at_a_processed_folder_is_refused(built, tmp_path, capsys):
+    before = _tree(built)
+    raw = REPO / "tests" / "fixtures" / "raw_minimal"
+    args = ["build", "--raw", str(raw), "--out", str(tmp_path / "p"), "--figures", str(built)]
+    assert main(args) == 1
+    assert "holds the processed outputs of a build" in capsys.readouterr().err
+    assert _tree(built) == before

@@ -189,7 +189,8 @@ class Build:
                     self.progress(f"removed stale {stale}")
             entries = {rel: FileEntry.of(rel, path.read_bytes()) for rel, path in files.items()}
             manifest = folder / MANIFEST_NAME
-            _atomic_write(manifest, Manifest(entries, self.inputs).to_bytes())
+            kind = next(k for k, f in self.folders.items() if f == folder)
+            _atomic_write(manifest, Manifest(entries, self.inputs, kind).to_bytes())
             (folder / JOURNAL_NAME).unlink(missing_ok=True)
             _fsync_dir(folder)
             manifests.append(manifest)

@@ -115,11 +115,14 @@ class Manifest:
 
     files: dict[str, FileEntry]
     inputs: str | None = None
+    #: Kind of output folder (``"processed"``, ``"figures"``).
+    kind: str | None = None
 
     def to_bytes(self) -> bytes:
         body = {
             "format": MANIFEST_FORMAT,
             "generator": "probstats build",
+            "kind": self.kind,
             "inputs_sha256": self.inputs,
             "files": {name: self.files[name].as_dict() for name in sorted(self.files)},
         }
@@ -141,7 +144,7 @@ class Manifest:
                 str(name): FileEntry(str(e["sha256"]), int(e["bytes"]), e.get("rows"))
                 for name, e in body["files"].items()
             }
-            return cls(files, body.get("inputs_sha256"))
+            return cls(files, body.get("inputs_sha256"), body.get("kind"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

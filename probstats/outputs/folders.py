@@ -8,8 +8,8 @@ from pathlib import Path
 
 from probstats.dataset.paths import data_dir, package_dir
 from probstats.dataset.schema import RAW_TABLES
-from probstats.errors import UnsafeOutputError
-from probstats.outputs.files import MANIFEST_NAME, _read_listed, lock_held
+from probstats.errors import IncompleteBuildError, UnsafeOutputError
+from probstats.outputs.files import MANIFEST_NAME, Manifest, _read_listed, lock_held
 
 #: Subfolders a build writes into, by kind of output folder.
 SUBFOLDERS: dict[str, tuple[str, ...]] = {"figures": ("tables",)}
@@ -65,6 +65,17 @@ def _foreign_files(folder: Path, kind: str, listed: set[str]) -> list[str]:
     return out
 
 
+def _other_kind(folder: Path, kind: str) -> str | None:
+    """The kind of outputs the folder's manifest records, if not ``kind``."""
+    try:
+        manifest = Manifest.read(folder)
+    except IncompleteBuildError:
+        return None
+    if manifest is None or manifest.kind in (None, kind):
+        return None
+    return manifest.kind
+
+
 # long: one check per rule, each with its own message
 def check_output_folders(
     folders: Mapping[str, Path | None],
@@ -118,6 +129,10 @@ def check_output_folders(
             if _inside(folder, raw):
                 reasons.append(f"{label}: is or lies inside the raw data folder {raw}")
         if not folder.is_dir() or (running_ok and lock_held(folder)):
+            continue
+        other = _other_kind(folder, kind)
+        if other is not None:
+            reasons.append(f"{label}: holds the {other} outputs of a build; choose another folder")
             continue
         listed = _read_listed(folder)
         raw_files = _raw_tables_in(folder, listed)

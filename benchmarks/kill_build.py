@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             time.sleep(delay)
             finished = proc.poll() is not None
-            os.killpg(proc.pid, signal.SIGKILL)
+            if not finished:
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             code, _ = validate(out, figures)
             labels, damaged, leftovers = [], 0, 0

@@ -23,6 +23,7 @@ damaged or any mix went undetected. A last uninterrupted build must then validat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -174,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(delay)
             finished = proc.poll() is not None
             if not finished:
-                os.killpg(proc.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # it may finish meanwhile
+                    os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             code, _ = validate(out, figures)
             labels, damaged, leftovers = [], 0, 0

@@ -153,18 +153,24 @@ def main(argv: list[str] | None = None) -> int:
                 for k in states["A"][kind].keys() | states["B"][kind].keys()
             )
             print(f"{kind}: {differ} files differ between builds A and B")
-        longest = max(durations)
-        print(f"a complete build takes {longest:.1f} s; kills fall in 0.3-{longest:.1f} s\n")
+        print(
+            f"a complete build took {max(durations):.1f} s; each kill falls between 0.3 s and "
+            "95% of the time the complete build just before it took\n"
+        )
         out = tmp / "out"
         tally = dict.fromkeys(
             ("complete", "flagged", "damaged", "undetected", "false alarms", "loader errors"), 0
         )
-        print("run  killed  kill at   processed / figures           validate  loader")
-        for run in range(1, args.runs + 1):
+        print("run  built->killed  kill at   processed / figures     validate  loader")
+        run = attempts = 0
+        while run < args.runs and attempts < 3 * args.runs:
+            attempts += 1
             previous = rng.choice("AB")
             which = "B" if previous == "A" else "A"
+            started = time.perf_counter()
             complete(raws[previous], out, figures)  # a complete build, then another one killed
-            delay = rng.uniform(0.3, longest)
+            # kill within the time a build takes now (the machine's load varies)
+            delay = rng.uniform(0.3, 0.95 * (time.perf_counter() - started))
             proc = subprocess.Popen(
                 build(raws[which], out, figures),
                 env=_env(),
@@ -173,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
                 start_new_session=True,
             )
             time.sleep(delay)
-            finished = proc.poll() is not None
-            if not finished:
-                with contextlib.suppress(ProcessLookupError):  # it may finish meanwhile
-                    os.killpg(proc.pid, signal.SIGKILL)
+            if proc.poll() is not None:  # finished before its kill: not a kill, draw again
+                print(f"     build {which} finished before {delay:.1f} s: not counted")
+                continue
+            with contextlib.suppress(ProcessLookupError):  # it may end meanwhile
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+            run += 1
             code, _ = validate(out, figures)
             labels, damaged, leftovers = [], 0, 0
             for kind in ("processed", "figures") if figures else ("processed",):
@@ -207,14 +215,13 @@ def main(argv: list[str] | None = None) -> int:
             loader = load(out)
             tally["loader errors"] += loader.startswith("ERROR")
             shown = " / ".join(labels) + (f" +{leftovers} leftover" if leftovers else "")
-            note = " (build had finished)" if finished else ""
             print(
-                f"{run:3d}  {which}   {delay:5.1f} s   {shown:28s}  exit {code}    {loader}{note}"
+                f"{run:3d}  {previous}->{which}  {delay:5.1f} s   {shown:28s}  exit {code}    {loader}"
             )
         complete(raws["A"], out, figures)
         final_code, final_err = validate(out, figures)
         print(
-            f"\n{args.runs} kills: {tally['complete']} left a complete build (A or B) that "
+            f"\n{run} kills: {tally['complete']} left a complete build (A or B) that "
             f"validate passes, {tally['flagged']} an interrupted build that validate flagged; "
             f"{tally['damaged']} damaged files, {tally['undetected']} interrupted builds not "
             f"flagged, {tally['false alarms']} complete builds flagged, "

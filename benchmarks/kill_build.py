@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             tally["loader errors"] += loader.startswith("ERROR")
             shown = " / ".join(labels) + (f" +{leftovers} leftover" if leftovers else "")
             print(
-                f"{run:3d}  {previous}->{which}  {delay:5.1f} s   {shown:28s}  exit {code}    {loader}"
+                f"{run:3d}  {previous}->{which}  {delay:5.1f} s   {shown:28s}  exit {code}    "
+                + loader
             )
         complete(raws["A"], out, figures)
         final_code, final_err = validate(out, figures)

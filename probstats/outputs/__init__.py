@@ -5,8 +5,9 @@ How ``probstats build`` writes
 1. **Refuse unsafe folders first** (:func:`check_output_folders`), before anything
    is read or written. An output folder may not be the raw data folder or lie
    inside it; may not hold raw tables; may not lie inside the installed package;
-   and may not hold files that no build made (``force`` allows such files: they
-   are then left alone, never deleted or overwritten).
+   may not hold the other kind of outputs (figures in a processed folder); and
+   may not hold files that no build made (``force`` allows such files: they are
+   then left alone, never deleted or overwritten).
 2. **Lock** each output folder (``.probstats-build.lock``, with :mod:`filelock`):
    a second build waits for the first to finish (up to a timeout) and then
    writes its own complete set, so two builds never mix. The lock is an
@@ -31,9 +32,17 @@ and ``probstats validate`` say so with :class:`~probstats.errors.IncompleteBuild
 naming the file. A truncated CSV or a header-only file cannot pass for a table
 with fewer rows.
 
+Files are replaced one by one as the build makes them, so a folder is consistent
+only once its manifest matches; code that reads outputs during a build (a report
+embedding a figure) reads the file just written.
+
 Code that writes build outputs should call :func:`write_bytes`: inside a
 :class:`Build` the file is then checked against the folder's ownership rules and
 listed in the manifest automatically.
+
+Modules: :mod:`~probstats.outputs.files` (atomic writes, the manifest, checks
+against it), :mod:`~probstats.outputs.folders` (which folders a build may write),
+:mod:`~probstats.outputs.build` (the lock, the journal and the commit).
 """
 
 from probstats.outputs.build import Build, building, write_bytes

@@ -59,6 +59,7 @@ def configure(dest: Path, modules: list[str], tests: list[str]) -> None:
     text = re.sub(r"\n\[tool\.mutmut\]\n(?:(?!\n\[).)*", "\n", text, flags=re.S)
     section = {
         "source_paths": ["probstats/"],
+        "also_copy": ["data/"],  # tests read the committed raw and processed data
         "only_mutate": modules,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": [

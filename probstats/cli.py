@@ -16,15 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from probstats import __version__
-from probstats.dataset.paths import data_dir, project_root
+from probstats.dataset.paths import data_dir, default_output_dirs, project_root
 from probstats.errors import DataValidationError, ProbstatsError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-def _default_figures_dir() -> Path:
-    root = project_root()
-    return (root if root is not None else Path.cwd()) / "figures"
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -51,6 +46,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         figures_dir=None if args.no_figures else figures,
         progress=progress,
         staffing=None if args.staffing is None else Path(args.staffing),
+        force=args.force,
+        lock_timeout=args.wait,
     )
     n = len(result.tables["inspections"])
     print(
@@ -64,8 +61,9 @@ def _build_folders(args: argparse.Namespace) -> tuple[Path | None, Path]:
     """``--out`` and ``--figures``: the committed folders by default; with ``--staffing``,
     ``--out`` is required and figures default to ``<out>/figures``."""
     if args.staffing is None:
-        out = Path(args.out) if args.out else data_dir("processed")
-        return out, Path(args.figures) if args.figures else _default_figures_dir()
+        processed, figures = default_output_dirs()
+        out = Path(args.out) if args.out else processed
+        return out, Path(args.figures) if args.figures else figures
     if not args.out:
         return None, Path()
     return Path(args.out), Path(args.figures) if args.figures else Path(args.out) / "figures"
@@ -73,10 +71,9 @@ def _build_folders(args: argparse.Namespace) -> tuple[Path | None, Path]:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     import inspect
-    import os
-    import shutil
     import tempfile
 
+    from probstats import outputs
     from probstats.errors import StaffingPanelUnavailableError, UnsafeOutputError
     from probstats.pipeline import build
     from probstats.report.html import REPORT_NAME
@@ -107,9 +104,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             **extra,
         )
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.tmp")
-        shutil.copyfile(Path(tmp) / "figures" / REPORT_NAME, partial)
-        os.replace(partial, out)
+        outputs.write_bytes(out, (Path(tmp) / "figures" / REPORT_NAME).read_bytes())
     size = out.stat().st_size
     print(f"wrote {out} ({size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s")
     return EXIT_OK
@@ -123,14 +118,17 @@ def _progress(started: float):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from probstats.dataset.validate import validate_path
+    from probstats.dataset.validate import validate_paths
 
-    checked = []
+    units = None if args.units is None else Path(args.units)
+    checked, others = [], []
     for path in map(Path, args.paths):
         if path.is_dir() and (path / "STAGING.json").is_file():
             checked.append(_validate_staging(path))
-            continue
-        checked += validate_path(path, units=None if args.units is None else Path(args.units))
+        else:
+            others.append(path)
+    if others:
+        checked += validate_paths(others, units=units)
     for line in checked:
         print(f"ok: {line}")
     return EXIT_OK
@@ -163,11 +161,18 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _add_build(sub) -> None:
+    processed_default, figures_default = default_output_dirs()
     p = sub.add_parser(
         "build",
         help="rebuild data/processed, figures and tables from data/raw",
         description="Rebuild every processed table, figure and table from the raw data. "
-        "Raw files are only read. Two builds in a row give byte-identical files.",
+        "Raw files are only read. Two builds in a row give byte-identical files. "
+        "In a checkout, outputs go to data/processed and figures; from an installed "
+        "package, to ./probstats-output/ (never into the package). Each output folder "
+        "gets a lock (a second build waits) and a manifest, written last, with the "
+        "SHA-256 of every file: `probstats validate` and the loaders use it to spot an "
+        "interrupted or mixed build. Folders that hold raw data or files no build made "
+        "are refused, and only files listed in the previous manifest are ever deleted.",
     )
     p.add_argument(
         "--raw", default=str(data_dir("raw")), help="raw data folder (default: %(default)s)"
@@ -175,12 +180,13 @@ def _add_build(sub) -> None:
     p.add_argument(
         "--out",
         default=None,
-        help=f"processed data folder (default: {data_dir('processed')}; required with --staffing)",
+        help=f"processed data folder (default: {processed_default}; required with --staffing)",
     )
     p.add_argument(
         "--figures",
         default=None,
-        help=f"figures folder (default: {_default_figures_dir()}; with --staffing: OUT/figures)",
+        help=f"figures folder; tables go to its tables/ (default: {figures_default}; with "
+        "--staffing: OUT/figures)",
     )
     p.add_argument("--no-figures", action="store_true", help="rebuild the data only")
     p.add_argument(
@@ -190,6 +196,20 @@ def _add_build(sub) -> None:
         help="your own staffing panel (see data/templates/staffing_panel_template.csv): "
         "checked, attached to the inspections as at fieldwork, and used for every figure "
         "and table; needs --out",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into output folders that also hold files no build made; those files "
+        "are left alone (never deleted or overwritten). Raw data folders are refused anyway",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for another build writing to the same folders; 0 refuses "
+        "at once (default: %(default)g)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_build)
@@ -217,7 +237,7 @@ def _add_report(sub) -> None:
     p.add_argument(
         "--out",
         metavar="FILE",
-        default=str(_default_figures_dir() / "report.html"),
+        default=str(default_output_dirs()[1] / "report.html"),
         help="the HTML file to write (default: %(default)s)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
@@ -229,10 +249,12 @@ def _add_validate(sub) -> None:
         "validate",
         help="check raw or processed data files",
         description="Check CSV files (or whole folders) against the data dictionary. A raw "
-        "folder is checked as a whole (units, cross-references, previous ratings). A file "
-        "whose name is not a table's is recognised by its header (e.g. your own staffing "
-        "panel). Every problem is listed with file, line and column; the exit status is 1 "
-        "if any.",
+        "folder is checked as a whole (units, cross-references, previous ratings); a "
+        "build's output folder (processed data, figures) against its build manifest, so an "
+        "interrupted or mixed build is reported; an extraction staging folder against its "
+        "STAGING.json. A file whose name is not a table's is recognised by its header (e.g. "
+        "your own staffing panel). Every problem is listed with file, line and column; the "
+        "exit status is 1 if any.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="a CSV file or a folder of them")
     p.add_argument(

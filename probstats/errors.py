@@ -137,8 +137,9 @@ class ProcessedDataMissingError(ProbstatsError, FileNotFoundError):
     """A processed table is not there: the build has not been run (or not finished)."""
 
 
-class IncompleteBuildError(ProbstatsError):
-    """Processed files do not match their build manifest: an interrupted or mixed build."""
+class IncompleteBuildError(DataValidationError):
+    """Build outputs do not match their folder's manifest: an interrupted, running or
+    mixed build, a truncated file or an edit by hand (``problems`` names each file)."""
 
 
 class UnsafeOutputError(ProbstatsError, ValueError):

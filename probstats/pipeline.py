@@ -3,7 +3,9 @@
 Raw data is only ever read. Every output is regenerated, written canonically and
 checked against its schema, so two builds in a row give byte-identical files. The
 stages are those of the package: :mod:`probstats.dataset` (processed tables), then
-:mod:`probstats.report` (figures, tables, their index, the HTML report).
+:mod:`probstats.report` (figures, tables, their index, the HTML report). How the
+outputs are kept safe (refused folders, the lock, atomic writes, the manifest
+written last) is described in :mod:`probstats.outputs`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from probstats import outputs
 from probstats.dataset.build import build_tables, write_processed
 from probstats.dataset.io import write_csv
 from probstats.dataset.paths import data_dir, project_root
@@ -39,6 +42,8 @@ def build(
     figures_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
     staffing: Path | None = None,
+    force: bool = False,
+    lock_timeout: float = outputs.DEFAULT_LOCK_TIMEOUT,
 ) -> BuildResult:
     """Rebuild processed data (and, if ``figures_dir`` is given, figures and tables).
 
@@ -57,14 +62,33 @@ def build(
         ``processed_dir/staffing_features.csv`` and to the publication, whose source
         lines then name the panel's provenance. Outputs must then go to folders other
         than the committed ``data/processed`` and ``figures``.
+    force
+        Write into output folders that also hold files no build made (those files
+        are left alone). Folders holding raw data are refused all the same.
+    lock_timeout
+        Seconds to wait for another build writing to the same folders (0: refuse at once).
+
+    Raises
+    ------
+    UnsafeOutputError
+        If an output folder is refused (see :func:`probstats.outputs.check_output_folders`).
+    DataValidationError
+        If the raw data (or the staffing panel) fail a check. In both cases nothing has
+        been written.
     """
     raw_dir, processed_dir = Path(raw_dir).resolve(), Path(processed_dir).resolve()
-    if processed_dir == raw_dir or raw_dir in processed_dir.parents:
-        raise UnsafeOutputError("refusing to write inside the raw data folder")
+    folders = {"processed": processed_dir, "figures": figures_dir}
     if staffing is not None:
         _refuse_committed_outputs(processed_dir, figures_dir)
+    # Refuse before reading anything (a folder another build is writing is checked
+    # again once this build holds its lock).
+    outputs.check_output_folders(folders, raw_dir=raw_dir, force=force, running_ok=True)
     progress(f"reading and checking {raw_dir}")
+    inputs = outputs.inputs_digest(raw_dir)
     tables = build_tables(raw_dir)
+    if staffing is not None:  # outputs from other private data are another generation
+        panel = outputs.sha256(Path(staffing).read_bytes())
+        inputs = outputs.sha256(f"{inputs}\n{panel}".encode())
     official = raw_dir / "workforce_official.csv"
     if official.is_file():  # the region level of the analysis (checked by build_tables)
         from probstats.official import load_official
@@ -72,27 +96,36 @@ def build(
         tables["official"] = load_official(official)
     staffing_features = _staffing_features(staffing, tables, progress)
     result = BuildResult(tables=tables, staffing_features=staffing_features)
-    result.written += write_processed(tables, processed_dir, progress)
-    if staffing_features is not None:
-        path = processed_dir / "staffing_features.csv"
-        write_csv(staffing_features, path)
-        result.written.append(path)
-        progress(f"wrote {path} ({len(staffing_features)} rows)")
-    if figures_dir is not None:
-        from probstats.report.publication import build_publication
+    with outputs.Build(
+        folders,
+        raw_dir=raw_dir,
+        inputs=inputs,
+        force=force,
+        lock_timeout=lock_timeout,
+        progress=progress,
+    ) as out:
+        result.written += write_processed(tables, processed_dir, progress)
+        if staffing_features is not None:
+            path = processed_dir / "staffing_features.csv"
+            write_csv(staffing_features, path)
+            result.written.append(path)
+            progress(f"wrote {path} ({len(staffing_features)} rows)")
+        if figures_dir is not None:
+            from probstats.report.publication import build_publication
 
-        result.written += build_publication(
-            tables,
-            Path(figures_dir),
-            progress=progress,
-            staffing_features=staffing_features,
-            staffing_source=None
-            if staffing_features is None
-            else staffing_features.attrs["staffing_source"],
-        )
-        result.written.append(
-            _write_report(tables, Path(figures_dir), raw_dir, progress, staffing_panel=staffing)
-        )
+            result.written += build_publication(
+                tables,
+                Path(figures_dir),
+                progress=progress,
+                staffing_features=staffing_features,
+                staffing_source=None
+                if staffing_features is None
+                else staffing_features.attrs["staffing_source"],
+            )
+            result.written.append(
+                _write_report(tables, Path(figures_dir), raw_dir, progress, staffing_panel=staffing)
+            )
+        out.commit(result.written)
     return result
 
 

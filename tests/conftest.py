@@ -20,3 +20,21 @@ def raw_minimal(tmp_path: Path) -> Path:
     dest = tmp_path / "raw"
     shutil.copytree(FIXTURES / "raw_minimal", dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def _minimal_build(tmp_path_factory) -> Path:
+    from probstats.pipeline import build
+
+    base = tmp_path_factory.mktemp("minimal_build")
+    shutil.copytree(FIXTURES / "raw_minimal", base / "raw")
+    build(base / "raw", base / "processed")
+    return base / "processed"
+
+
+@pytest.fixture
+def built(_minimal_build: Path, tmp_path: Path) -> Path:
+    """A processed folder built from the minimal raw fixture (a fresh copy per test)."""
+    dest = tmp_path / "built"
+    shutil.copytree(_minimal_build, dest)
+    return dest

@@ -11,14 +11,16 @@ import pandas.testing as pdt
 from probstats.cli import main
 from probstats.dataset.build import PROCESSED_FILES
 from probstats.dataset.loaders import load_features, load_inspections, load_panel, load_staffing
+from probstats.outputs import LOCK_NAME, MANIFEST_NAME
 from probstats.pipeline import build
 
 
 def _digests(folder: Path) -> dict[str, str]:
+    """Every file a build leaves (the empty lock file aside) with its SHA-256."""
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != LOCK_NAME
     }
 
 
@@ -28,7 +30,7 @@ def test_rebuild_is_byte_identical_and_raw_untouched(raw_minimal, tmp_path):
     build(raw_minimal, tmp_path / "b")
     assert _digests(raw_minimal) == before
     a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
-    assert set(a) == {f"{n}.csv" for n in PROCESSED_FILES}
+    assert set(a) == {f"{n}.csv" for n in PROCESSED_FILES} | {MANIFEST_NAME}
     assert a == b
 
 
@@ -133,6 +135,4 @@ def test_committed_outputs_match_a_fresh_build(tmp_path):
     from probstats.dataset.paths import data_dir
 
     build(data_dir("raw"), tmp_path)
-    assert _digests(tmp_path) == {
-        k: v for k, v in _digests(data_dir("processed")).items() if k.endswith(".csv")
-    }
+    assert _digests(tmp_path) == _digests(data_dir("processed"))

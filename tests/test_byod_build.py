@@ -117,7 +117,7 @@ def test_a_bad_panel_stops_the_build_with_located_errors_and_writes_nothing(
         (3, "unit", "duplicate figure"),
         (4, "unit", "unknown unit 'Synthetc 002'"),
         (5, "value", "percentage must be between 0 and 100"),
-        (6, "period", "date in the future"),
+        (6, "period", "date is after"),
         (7, "provenance", "required value is missing"),
     ]:
         assert f"my_staffing.csv, line {line}, column '{column}': {words}" in err

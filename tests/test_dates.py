@@ -23,3 +23,9 @@ def test_precisions_and_period_ends():
 def test_malformed_dates_are_refused(bad):
     with pytest.raises(PartialDateError, match="date"):
         parse_partial_date(bad)
+
+
+@pytest.mark.parametrize("bad", [2024, None, 2024.0])
+def test_a_date_that_is_not_text_is_refused_by_name(bad):
+    with pytest.raises(PartialDateError, match="malformed date"):
+        parse_partial_date(bad)

@@ -214,21 +214,47 @@ def test_separation_pattern_matches_detect_separation(sepref, name):
 
 
 @pytest.mark.parametrize("name", names("binomial"))
-def test_fit_binomial_flags_separation(name):
-    """The current rule of thumb in fit_binomial (|b| > 10 or SE > 100) flags every
-    separated reference dataset, including the one with a predictor in hundreds."""
+@pytest.mark.parametrize(
+    ("family", "region_effect"),
+    [
+        ("binomial", "none"),
+        ("quasibinomial", "cluster"),
+        ("betabinomial", "none"),
+        ("betabinomial", "cluster"),
+        ("binomial", "random"),
+    ],
+)
+def test_fit_binomial_flags_separation_exactly_in_every_family(name, family, region_effect):
+    """Separation is decided by the linear programme, whatever the predictor's units
+    (``bin_hundreds`` has a caseload in hundreds) and whatever the error model: a
+    separated fit warns, says so in ``separation`` and prints no finite estimate, SE or
+    p-value for the terms involved (nor a dispersion or region SD from the runaway fit)."""
     d = load(name)
     preds = [c for c in d.frame.columns if c not in ("k", "n", "region")]
+    frame = d.frame.assign(region=[f"R{i % 8}" for i in range(len(d.frame))])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit_binomial(
-            d.frame,
+        res = fit_binomial(
+            frame,
             "k",
             preds,
             trials="n",
             outcome_scale="count",
-            region_effect="none",
-            family="binomial",
+            region_effect=region_effect,
+            family=family,
         )
+    assert not [w for w in caught if w.category is RuntimeWarning], "stray numpy warnings"
+    truth = binomial_separation(d.y, d.trials, d.X).separated
     flagged = any(issubclass(w.category, SeparationWarning) for w in caught)
-    assert flagged == binomial_separation(d.y, d.trials, d.X).separated
+    assert flagged == truth == res.separation.separated
+    t = res.tidy().set_index("term")
+    involved = t["flag"].str.startswith("separated: estimate")
+    if truth:
+        assert involved.any()
+        assert np.isinf(t.loc[involved, "estimate"]).all()
+        assert t.loc[involved, ["std_error", "p_value"]].isna().all().all()
+        nuisance = t.index.isin(["rho"]) | t.index.str.startswith("sd__")
+        assert t.loc[nuisance, "estimate"].isna().all()
+    else:
+        assert not involved.any()
+        assert np.isfinite(t.loc[res.coef_names, "estimate"]).all()

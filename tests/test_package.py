@@ -69,3 +69,36 @@ def test_loads_outside_checkout(wheel, tmp_path):
     n, ordered, outside = proc.stdout.split()
     expected = (REPO / "data" / "processed" / "inspections.csv").read_text().count("\n") - 1
     assert int(n) == expected and ordered == "True" and outside == "True"
+
+
+def test_installed_build_writes_to_the_current_directory_never_into_the_package(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    package = site / "probstats"
+    before = sorted(p.relative_to(site) for p in package.rglob("*"))
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
+    run = [sys.executable, "-m", "probstats.cli", "build"]
+    proc = subprocess.run(
+        [*run, "--no-figures", "-q"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "probstats-output" / "processed" / "inspections.csv").is_file()
+    assert (work / "probstats-output" / "processed" / ".probstats-manifest.json").is_file()
+    assert sorted(
+        p.relative_to(site) for p in package.rglob("*") if "__pycache__" not in p.parts
+    ) == [p for p in before if "__pycache__" not in p.parts]
+    help_text = subprocess.run(
+        [*run, "--help"], cwd=work, env=env, capture_output=True, text=True
+    ).stdout
+    assert "probstats-output" in help_text
+    inside = package / "_data" / "processed"
+    proc = subprocess.run(
+        [*run, "--no-figures", "--out", str(inside)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1 and "inside the installed package" in proc.stderr

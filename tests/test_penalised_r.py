@@ -472,3 +472,43 @@ def test_jeffreys_cumulative_reduces_bias():
         ml.append(lik.newton(lik.start(), tol=1e-10).params[0])
         pen.append(jeffreys_cumulative(y, x, 3).params[0])
     assert abs(np.mean(pen) - beta) < abs(np.mean(ml) - beta)
+
+
+def test_fit_ordinal_case_weights_match_clm_through_the_public_api(cref):
+    """``fit_ordinal(weights=)`` (what users call) equals clm(weights=) and the Jeffreys
+    reference, with the design built from a data frame with a factor."""
+    from probstats.dataset.ratings import RATING_DTYPE
+    from probstats.models import fit_ordinal
+
+    d = load("ord_weighted")
+    df = d.frame.assign(
+        rating=d.frame["rating"].astype(RATING_DTYPE),
+        era=pd.Categorical(d.frame["era"], categories=["pre", "post"]),
+    )
+    ours = ["vacancy", "era[post]"]
+    r_terms = ["vacancy", "erapost"]
+    type_ = "ord_weighted:logit"
+    res = fit_ordinal(df, "rating", ["vacancy", "era"], weights="weight", warn=False)
+    clm = values(cref, "clm_weighted", type_, "estimate")
+    np.testing.assert_allclose(res.params[ours], clm[r_terms], rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        res.params.drop(ours), clm[zeta_names(d.levels)], rtol=1e-7, atol=1e-9
+    )
+    V = matrix(cref, "clm_weighted", type_, "vcov", r_terms)
+    np.testing.assert_allclose(res.bse[ours], np.sqrt(np.diag(V)), rtol=1e-6)
+    assert res.llf == pytest.approx(values(cref, "clm_weighted", type_, "loglik").iloc[0], abs=1e-8)
+    # the weighted fit uses every row once, with its weight: n is the rows, not the sum
+    assert len(res.data) == len(df)
+    firth = fit_ordinal(
+        df, "rating", ["vacancy", "era"], weights="weight", estimator="firth", warn=False
+    )
+    jeff = values(cref, "jeffreys", type_, "coef")
+    np.testing.assert_allclose(firth.params[ours], jeff[r_terms], atol=1e-6)
+    # weight 0 rows are left out with a note; negative weights are refused by name
+    w0 = df.assign(weight=df["weight"].where(df.index != 0, 0))
+    with pytest.warns(Warning, match="weight 0 left out"):
+        fit_ordinal(w0, "rating", ["vacancy", "era"], weights="weight")
+    from probstats.errors import ModelSpecificationError
+
+    with pytest.raises(ModelSpecificationError, match="not negative"):
+        fit_ordinal(df.assign(weight=-1.0), "rating", ["vacancy", "era"], weights="weight")

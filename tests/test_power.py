@@ -106,6 +106,22 @@ def test_minimum_detectable_effect_on_interpolated_curve():
     assert up > 1
 
 
+def test_no_detectable_effect_says_why_instead_of_a_silent_nan():
+    from probstats.errors import SmallSampleWarning
+
+    with pytest.warns(SmallSampleWarning, match="with 6 units the power never reaches 80%"):
+        mde, curve = min_detectable_effect(
+            "ordinal", 6, per=10, x_mean=20, x_sd=10, n_sims=60, n_grid=4, max_odds_ratio=3
+        )
+    assert np.isnan(mde)
+    assert curve["power"].max() < 0.8
+    assert "largest power reached is" in curve.attrs["reason"]
+    assert "Too few units" in curve.attrs["reason"]
+    # when the target is reached there is nothing to explain
+    _, ok = min_detectable_effect("binomial", 25, per=10, x_mean=20, x_sd=10, n_sims=100, n_grid=6)
+    assert ok.attrs["reason"] == ""
+
+
 def test_options_validated():
     with pytest.raises(ModelSpecificationError, match="'quasi', 'wald'"):
         power_binomial(25, 0.7, test="score")

@@ -55,3 +55,17 @@ def test_rating_score_keeps_the_series_index():
     frame = pd.DataFrame({"r": s})
     frame["score"] = rating_score(frame["r"])
     assert frame.loc[3, "score"] == 1 and frame.loc[10, "score"] == 3
+
+
+@pytest.mark.parametrize("bad", [3.0, 2, True])
+def test_a_number_is_not_a_rating(bad):
+    with pytest.raises(UnknownRatingError, match=f"rating must be text, got {bad!r}"):
+        parse_rating(bad)
+
+
+def test_the_refusal_names_the_documented_abbreviations():
+    with pytest.raises(UnknownRatingError) as info:
+        parse_rating("Satisfactory")
+    assert str(info.value).endswith(
+        "(case, quotes and the abbreviations RI, Req imp and Inad are tolerated)"
+    )

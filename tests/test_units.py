@@ -62,3 +62,43 @@ def test_alias_naming_two_units_is_refused():
 def test_normalise_folds_punctuation_and_suffixes():
     assert normalise_name("West Kent PDU") == normalise_name("west  kent")
     assert normalise_name("Brighton & East Sussex") == "brighton and east sussex"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Ynys Môn", "ynys mon"), ("Łódź Region", "odz"), ("Café PDU", "cafe")],
+)
+def test_normalise_drops_accents_and_letters_without_an_ascii_form(name, key):
+    assert normalise_name(name) == key
+
+
+def test_units_without_an_aliases_column_resolve_by_name():
+    index = UnitIndex(UNITS.drop(columns="aliases"))
+    assert index.resolve("Lambeth PDU", "PDU") == "pdu-lambeth"
+
+
+def test_unknown_unit_message_with_several_or_no_suggestions():
+    many = pd.DataFrame(
+        {
+            "unit_id": [f"pdu-{c}" for c in "abcde"],
+            "unit_type": ["PDU"] * 5,
+            "name": ["Northa", "Northb", "Northc", "Northd", "Southern"],
+        }
+    )
+    with pytest.raises(UnknownUnitError) as info:
+        UnitIndex(many).resolve("North", "PDU")
+    assert str(info.value) == (
+        "unknown PDU 'North': not a name or alias in units.csv; "
+        "did you mean 'northd', 'northc', 'northb'?"
+    )
+    with pytest.raises(UnknownUnitError) as info:
+        UnitIndex(many).resolve("Zzzz", "PDU")
+    assert str(info.value) == "unknown PDU 'Zzzz': not a name or alias in units.csv"
+
+
+def test_a_unit_with_aliases_still_resolves_by_its_canonical_name():
+    units = pd.DataFrame(
+        {"unit_id": ["pdu-a"], "unit_type": ["PDU"], "name": ["Avon"], "aliases": ["Avon Vale"]}
+    )
+    index = UnitIndex(units)
+    assert index.resolve("Avon", "PDU") == index.resolve("Avon Vale PDU", "PDU") == "pdu-a"

@@ -91,14 +91,7 @@ def build_tables(raw_dir: Path) -> dict[str, pd.DataFrame]:
             ]
         ),
     }
-    for name in (
-        "units",
-        "inspections",
-        "staffing",
-        "case_measures",
-        "standard_ratings",
-        "features",
-    ):
+    for name in PROCESSED_FILES:
         validate_frame(tables[name], name, f"data/processed/{name}.csv")
     return tables
 

@@ -3,10 +3,18 @@
 Each loader reads ``data/processed/<table>.csv`` from the checkout, or the copy
 shipped inside the installed package, and restores the column types (ordered
 rating categoricals, dates, nullable integers).
+
+Before parsing, the file is checked against its folder's build manifest
+(:mod:`probstats.outputs`): a file from an interrupted, running or mixed build, a
+truncated file or one edited by hand raises
+:class:`~probstats.errors.IncompleteBuildError` naming it. Every cell is then
+checked as :func:`probstats.dataset.io.read_csv` describes, and problems raise
+:class:`~probstats.errors.DataValidationError` naming file, line and column.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +22,11 @@ import pandas as pd
 from probstats.dataset.io import read_csv
 from probstats.dataset.paths import data_dir
 from probstats.errors import ProcessedDataMissingError
+from probstats.outputs import sha256, verified_bytes
+
+#: Parsed tables by (path, SHA-256 of the bytes): a file is checked once per content.
+_CACHE: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+_CACHE_SIZE = 32
 
 
 def _load(table: str, path: str | Path | None) -> pd.DataFrame:
@@ -23,7 +36,14 @@ def _load(table: str, path: str | Path | None) -> pd.DataFrame:
         raise ProcessedDataMissingError(
             f"{file} not found: run `probstats build` to rebuild the processed data"
         )
-    return read_csv(file)
+    data = verified_bytes(file)
+    key = (str(file.resolve()), sha256(data))
+    if key not in _CACHE:
+        _CACHE[key] = read_csv(file, data=data)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    return _CACHE[key].copy()
 
 
 def load_inspections(

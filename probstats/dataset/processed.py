@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from probstats.dataset import vocab
 from probstats.dataset.ratings import RATINGS
+from probstats.dataset.sanity import URL_PATTERN
 from probstats.dataset.schema import (
     DERIVED_COLUMNS,
     KEYS,
@@ -27,9 +28,20 @@ from probstats.dataset.schema import (
 )
 from probstats.errors import DataValidationError, Problem
 
-__all__ = ["FEATURES_SCHEMA", "SCHEMAS", "bounded_measures", "validate_frame"]
+__all__ = [
+    "FEATURES_SCHEMA",
+    "PANEL_SCHEMA",
+    "PROCESSED_SCHEMAS",
+    "SCHEMAS",
+    "SOURCES_SCHEMA",
+    "bounded_measures",
+    "validate_frame",
+]
 
 _RATING = pd.CategoricalDtype(list(RATINGS), ordered=True)
+
+#: One or more source URLs joined by " ; " (the rule of probstats.dataset.sanity).
+_URLS = rf"^{URL_PATTERN}(?: ; {URL_PATTERN})*$"
 
 
 def bounded_measures() -> list[str]:
@@ -73,7 +85,7 @@ def _column_schema(col: Column) -> pa.Column:
     if kind == "date":
         return pa.Column("datetime64[s]", nullable=True)
     if kind == "urls":
-        return pa.Column("string", [pa.Check.str_matches(r"^https?://")], nullable=False)
+        return pa.Column("string", [pa.Check.str_matches(_URLS)], nullable=False)
     return pa.Column("string", nullable=nullable)
 
 
@@ -140,12 +152,51 @@ FEATURES_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def validate_frame(frame: pd.DataFrame, table: str, file: str | Path) -> pd.DataFrame:
+PANEL_SCHEMA = pa.DataFrameSchema(
+    {
+        **FEATURES_SCHEMA.columns,
+        "inspection_id": pa.Column("string", unique=True),
+        "visit_number": pa.Column("Int64", pa.Check.ge(1)),
+        "previous_overall_rating": pa.Column(_RATING, nullable=True),
+        "rating_change": pa.Column("Int64", pa.Check.in_range(-3, 3), nullable=True),
+    },
+    strict=False,
+)
+
+SOURCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "url": pa.Column("string", pa.Check.str_matches(rf"^{URL_PATTERN}$"), unique=True),
+        "domain": pa.Column("string"),
+        "publisher": pa.Column("string"),
+        "licence": pa.Column("string"),
+        "n_rows": pa.Column("Int64", pa.Check.ge(1)),
+    },
+    strict=True,
+)
+
+#: Every processed table's schema, by file stem.
+PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    **SCHEMAS,
+    "features": FEATURES_SCHEMA,
+    "panel": PANEL_SCHEMA,
+    "sources": SOURCES_SCHEMA,
+}
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    table: str,
+    file: str | Path,
+    *,
+    lines: list[int] | None = None,
+) -> pd.DataFrame:
     """Validate a processed frame; raise :class:`DataValidationError` naming file lines.
 
-    Row ``i`` of the frame is line ``i + 2`` of the file (header is line 1).
+    ``lines`` gives each row's line number in the file (from
+    :func:`probstats.dataset.raw.read_csv_text`, right after quoted line breaks);
+    without it row ``i`` is reported as line ``i + 2`` (header is line 1).
     """
-    schema = FEATURES_SCHEMA if table == "features" else SCHEMAS[table]
+    schema = PROCESSED_SCHEMAS[table]
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -153,7 +204,9 @@ def validate_frame(frame: pd.DataFrame, table: str, file: str | Path) -> pd.Data
         fc = exc.failure_cases
         for rec in fc.itertuples(index=False):
             idx = rec.index
-            line = int(idx) + 2 if idx is not None and not pd.isna(idx) else None
+            line = None
+            if idx is not None and not pd.isna(idx):
+                line = lines[int(idx)] if lines is not None else int(idx) + 2
             column = rec.column if isinstance(rec.column, str) else None
             problems.append(
                 Problem(str(file), line, column, f"fails check {rec.check}", rec.failure_case)

@@ -1,8 +1,12 @@
 """The HMIP four-point rating scale as an ordered categorical.
 
-Input is tolerated generously (case, curly quotes, stray full stops and common
-abbreviations such as "RI"); output is strict: exactly the four published
-labels, ordered Inadequate < Requires improvement < Good < Outstanding.
+Input is tolerated within limits: the four labels in any case, with straight or
+curly quotes, hyphens or stray full stops, a few spelling variants of "Requires
+improvement", and the abbreviations in :data:`ABBREVIATIONS` ("RI", "R.I.", "Req
+imp", "Inad"). Single letters ("i", "o", "g") are refused: a stray letter is more
+likely a slip than a rating, and read as one it would change results silently.
+Output is strict: exactly the four published labels,
+ordered Inadequate < Requires improvement < Good < Outstanding.
 """
 
 from __future__ import annotations
@@ -20,21 +24,18 @@ RATINGS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", "Outst
 #: ``pd.CategoricalDtype`` used for every rating column.
 RATING_DTYPE = pd.CategoricalDtype(categories=list(RATINGS), ordered=True)
 
-_ALIASES: dict[str, str] = {
-    "inadequate": "Inadequate",
-    "inad": "Inadequate",
-    "i": "Inadequate",
-    "requires improvement": "Requires improvement",
+#: The documented abbreviations (compared case-insensitively, punctuation folded).
+ABBREVIATIONS: dict[str, str] = {
+    "RI": "Requires improvement",
+    "R.I.": "Requires improvement",
+    "Req imp": "Requires improvement",
+    "Inad": "Inadequate",
+}
+
+_VARIANTS: dict[str, str] = {
     "requires improvements": "Requires improvement",
     "require improvement": "Requires improvement",
     "requiring improvement": "Requires improvement",
-    "ri": "Requires improvement",
-    "r i": "Requires improvement",
-    "req imp": "Requires improvement",
-    "good": "Good",
-    "g": "Good",
-    "outstanding": "Outstanding",
-    "o": "Outstanding",
 }
 
 _QUOTES = re.compile(r"[\"'‘’“”`´]")
@@ -44,6 +45,13 @@ _SPACE = re.compile(r"[\s\-_/.]+")
 def _key(label: str) -> str:
     text = _QUOTES.sub("", label)
     return _SPACE.sub(" ", text).strip().lower()
+
+
+_ALIASES: dict[str, str] = {
+    **{_key(r): r for r in RATINGS},
+    **_VARIANTS,
+    **{_key(a): r for a, r in ABBREVIATIONS.items()},
+}
 
 
 def parse_rating(label: object) -> str | None:
@@ -88,7 +96,7 @@ def parse_rating(label: object) -> str | None:
         allowed = ", ".join(RATINGS)
         raise UnknownRatingError(
             f"unknown rating {label!r}; allowed values are {allowed} "
-            "(case, quotes and the abbreviation 'RI' are tolerated)"
+            "(case, quotes and the abbreviations RI, Req imp and Inad are tolerated)"
         ) from None
 
 

@@ -16,25 +16,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from probstats.dataset import vocab
+from probstats.dataset import sanity, vocab
 from probstats.dataset.dates import parse_partial_date
 from probstats.dataset.ratings import parse_rating
 from probstats.dataset.schema import KEYS, Column, table_columns
 from probstats.errors import DataValidationError, PartialDateError, Problem, UnknownRatingError
 
-_URL = re.compile(r"^https?://[^\s;]+$")
 _INT = re.compile(r"^\d+$")
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-def read_csv_text(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+def read_csv_text(
+    path: Path, data: bytes | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """Read a CSV file as text: header, ``(line number, cells)`` rows and problems.
 
-    Line numbers are those a text editor shows (header = line 1).
+    Line numbers are those a text editor shows (header = line 1), also after a
+    quoted cell that spans lines. ``data`` gives the file's bytes when they have
+    already been read (the file is then not opened). A column name given twice is
+    a problem.
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes() if data is None else data
     except OSError as exc:
         return [], [], [Problem(name, None, None, f"cannot read file: {exc.strerror}")]
     try:
@@ -58,6 +62,10 @@ def read_csv_text(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], l
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num, None, f"malformed CSV: {exc}"))
+    for position, column, first in sanity.duplicate_columns(header):
+        problems.append(
+            Problem(name, 1, column, f"column name repeated (columns {first} and {position})")
+        )
     for line, cells in rows:
         if len(cells) != len(header):
             problems.append(
@@ -72,13 +80,26 @@ def read_csv_text(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], l
 
 
 def _parse_cell(col: Column, text: str) -> tuple[object, str | None]:
-    """Return ``(value, error message or None)`` for one raw cell."""
+    """Return ``(value, error message or None)`` for one raw cell.
+
+    Every rule of :mod:`probstats.dataset.sanity` applies: control characters,
+    NFKC names, URLs, date bounds.
+    """
+    free_text = col.kind == "text" and col.name in sanity.FREE_TEXT_COLUMNS
+    bad = sanity.control_problem(text, newlines_ok=free_text)
+    if bad is not None:
+        return None, bad
     text = text.strip()
     if text == "":
         if col.required:
             return None, "required value is missing"
         return ("" if col.kind == "vocab" and "" in col.allowed else None), None
     if col.kind in ("id", "text"):
+        if free_text:
+            return text, None
+        text, bad = sanity.clean_name(text)
+        if bad is not None:
+            return None, bad
         if col.kind == "id" and not re.fullmatch(col.pattern, text):
             allowed = "'_'" if "_" in col.pattern else "'-'"
             return None, f"identifier must be lower-case letters, digits and {allowed}"
@@ -90,9 +111,10 @@ def _parse_cell(col: Column, text: str) -> tuple[object, str | None]:
         return text, None
     if col.kind == "urls":
         urls = [u.strip() for u in text.split(";")]
-        bad = [u for u in urls if not _URL.match(u)]
-        if bad:
-            return None, f"not a URL: {bad[0]!r}"
+        for url in urls:
+            bad = sanity.url_problem(url)
+            if bad is not None:
+                return None, bad
         return " ; ".join(urls), None
     if col.kind == "rating":
         try:
@@ -101,18 +123,18 @@ def _parse_cell(col: Column, text: str) -> tuple[object, str | None]:
             return None, str(exc)
     if col.kind == "date":
         try:
-            parse_partial_date(text)
+            date = parse_partial_date(text)
         except PartialDateError as exc:
             return None, str(exc)
-        return text, None
+        return (None, bad) if (bad := sanity.date_bounds_problem(date)) else (text, None)
     if col.kind == "bool":
         if text.lower() not in ("true", "false"):
             return None, "must be true or false"
         return text.lower() == "true", None
     if col.kind == "year":
-        if not re.fullmatch(r"(19|20)\d\d", text):
+        if not re.fullmatch(r"\d{4}", text):
             return None, "year must be four digits, e.g. 2022"
-        return int(text), None
+        return (None, bad) if (bad := sanity.year_bounds_problem(int(text))) else (int(text), None)
     if col.kind == "int":
         if not _INT.match(text):
             return None, "must be a whole number >= 0 (no commas, no units)"
@@ -280,10 +302,32 @@ def check_inspection_rows(frame: pd.DataFrame, name: str) -> list[Problem]:
                 problems.append(
                     Problem(name, line, "fieldwork_end", "fieldwork ends before it starts")
                 )
+        problems += _fieldwork_before_publication(row, name, line)
         if row["unit_type"] == "region" and row["region"] != row["unit_name"]:
             problems.append(
                 Problem(
                     name, line, "region", "a region's region must be its own name", row["region"]
+                )
+            )
+    return problems
+
+
+def _fieldwork_before_publication(row: pd.Series, name: str, line: int) -> list[Problem]:
+    """Fieldwork cannot start or end after the report was published (at the dates'
+    stated precision: fieldwork "2024-03" fits a report published "2024-03-01")."""
+    if not isinstance(row["publication_date"], str):
+        return []
+    published = parse_partial_date(row["publication_date"]).end
+    problems = []
+    for column, verb in (("fieldwork_start", "starts"), ("fieldwork_end", "ends")):
+        if isinstance(row[column], str) and parse_partial_date(row[column]).start > published:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"fieldwork {verb} after the report was published ({row['publication_date']})",
+                    row[column],
                 )
             )
     return problems

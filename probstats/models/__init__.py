@@ -50,6 +50,7 @@ from probstats.models.inference.missing import (
     multiple_imputation,
     rubin_pool,
 )
+from probstats.models.inference.permutation_lr import permutation_test_model
 from probstats.models.inference.power import (
     PowerResult,
     min_detectable_effect,
@@ -121,6 +122,7 @@ __all__ = [
     "multiple_imputation",
     "ordinal_separation",
     "permutation_test",
+    "permutation_test_model",
     "power_binomial",
     "power_ordinal",
     "predict_curve",

@@ -249,6 +249,46 @@ def _ordinal_row(
     )
 
 
+def _permutation_row(
+    m: HarmonisedMeasure, data: pd.DataFrame, level: str, n_perm: int, seed: int
+) -> dict:
+    """Likelihood-ratio permutation test of the measure: a p-value that stays meaningful
+    when the units are separated (the Wald statistic of a separated fit does not)."""
+    from probstats.models import fit_ordinal
+    from probstats.models.inference.permutation_lr import permutation_test_model
+
+    base = dict(
+        dimension=m.dimension,
+        measure=m.name,
+        label=m.label,
+        level=level,
+        estimator="likelihood-ratio permutation test",
+        n=len(data),
+        n_regions=data["region"].nunique(),
+        effect="likelihood-ratio statistic; the measure shuffled across units",
+    )
+    if data["overall_rating"].nunique() < 2 or len(data) < 3:
+        return _row(**base, status="not estimable", can_say="too few units or a single rating")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = fit_ordinal(data, "overall_rating", [m.name], empty_categories="drop", warn=False)
+        perm = permutation_test_model(res, m.name, n_permutations=n_perm, seed=seed)
+    except ProbstatsError as exc:
+        return _row(**base, status="not estimable", can_say=f"not computed: {exc}")
+    how = "all" if perm.exact else f"{perm.n_permutations} random"
+    can = (
+        f"Shuffling {m.label} across the {len(data)} units ({how} permutations): p = "
+        f"{perm.p_value:.2g} (valid even when the units are separated): "
+        + (
+            "not evidence of a link."
+            if perm.p_value >= 0.05
+            else "an association in these units, not a cause."
+        )
+    )
+    return _row(**base, p_value=perm.p_value, status="test", interval="", can_say=can)
+
+
 # --------------------------------------------------------------------------- region level
 
 
@@ -485,6 +525,7 @@ def analysis_table(
             rows.append(
                 _ordinal_row(m.name, m.dimension, m.label, m.per, m.unit, data, level, estimator)
             )
+        rows.append(_permutation_row(m, data, level, n_perm, seed))
     if inspections is not None and official is not None and units is not None:
         for rm in REGION_MEASURES:
             data = region_data(inspections, official, units, rm, rule=rule)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from probstats import outputs
 from probstats.report.html_content import ANALYSIS_TABLE_NAMES, analysis_table_of
 from probstats.report.html_figures import inline_svg, read_publication
 from probstats.report.html_items import (
@@ -358,7 +358,4 @@ def write_report(
     data = report_data(tables, Path(figures_dir), raw_dir=raw_dir, staffing_panel=staffing_panel)
     text = render_report(data)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    os.replace(tmp, out)
-    return out
+    return outputs.write_bytes(out, text.encode("utf-8"))

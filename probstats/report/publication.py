@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from probstats import outputs
 from probstats.dataset.summaries import coverage_by_year
 from probstats.report import figures as figs
 from probstats.report import tables as tab
@@ -232,8 +233,22 @@ def build_publication(
     staffing_source
         Source line for every figure when a panel is used (its provenance; private
         data is never credited to the probstats dataset).
+
+    Outside :func:`probstats.pipeline.build` this takes the folder's build lock,
+    refuses unsafe folders and writes the manifest itself (:mod:`probstats.outputs`).
     """
     out_dir = Path(out_dir)
+    if not outputs.building(out_dir):
+        with outputs.Build({"figures": out_dir}, progress=progress) as build:
+            done = build_publication(
+                tables,
+                out_dir,
+                progress=progress,
+                staffing_features=staffing_features,
+                staffing_source=staffing_source,
+            )
+            build.commit(done)
+            return done
     table_dir = out_dir / "tables"
     out_dir.mkdir(parents=True, exist_ok=True)
     table_dir.mkdir(parents=True, exist_ok=True)
@@ -253,17 +268,7 @@ def build_publication(
         written.append(tab.write_table_csv(frame, table_dir / f"{name}.csv"))
         written.append(tab.write_table_markdown(frame, table_dir / f"{name}.md"))
     progress(f"wrote {len(frames)} tables to {table_dir}")
-    _remove_stale(out_dir, written, progress)
+    # Outputs of earlier builds that this one no longer makes (e.g. the table of a model
+    # that can no longer be estimated) are removed when the build commits: only files
+    # listed in the folder's previous manifest (probstats.outputs.Build.commit).
     return written
-
-
-def _remove_stale(out_dir: Path, written: list[Path], progress: Callable[[str], None]) -> None:
-    """Delete outputs of earlier builds that this build no longer makes (e.g. a model table
-    for a model that can no longer be estimated), so the folder reflects the data."""
-    keep = {Path(p).resolve() for p in written}
-    patterns = ("*.png", "*.svg", "*.alt.txt", "tables/*.csv", "tables/*.md")
-    for pattern in patterns:
-        for path in sorted(out_dir.glob(pattern)):
-            if path.resolve() not in keep:
-                path.unlink()
-                progress(f"removed stale {path}")

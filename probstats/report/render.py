@@ -4,17 +4,20 @@ Saving the same figure twice gives the same bytes: the SVG hash salt is fixed
 and the metadata that would carry a date or a library version is removed (PNG
 ``Software``, SVG ``Date``). The figure's title and alt text are embedded in
 both files (PNG text chunks, SVG Dublin Core metadata) and written to a
-``<stem>.alt.txt`` sidecar.
+``<stem>.alt.txt`` sidecar. Every file is written atomically
+(:func:`probstats.outputs.write_bytes`).
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from probstats.errors import InvalidArgumentError
+from probstats.outputs import write_bytes
 from probstats.report.style import FigureMetadataError, figure_meta, get_alt_text, house_style
 
 __all__ = ["FigureRecord", "save_figure", "figure_index_markdown", "write_figure_index"]
@@ -108,16 +111,15 @@ def save_figure(
             "add a headline title (probstats.report.style.add_titles) before saving"
         )
     stem = Path(path_stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     with house_style():  # svg.hashsalt and fonttype are read when saving
         for fmt in formats:
             path = stem.with_name(f"{stem.name}.{fmt}")
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, alt))
-            files.append(path)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, alt))
+            files.append(write_bytes(path, buffer.getvalue()))  # atomic: never a partial file
     alt_path = stem.with_name(f"{stem.name}.alt.txt")
-    alt_path.write_bytes((alt + "\n").encode("utf-8"))
-    files.append(alt_path)
+    files.append(write_bytes(alt_path, (alt + "\n").encode("utf-8")))
     return FigureRecord(
         stem=stem.name,
         files=tuple(files),
@@ -190,7 +192,5 @@ def write_figure_index(records: list[FigureRecord], path: str | Path) -> Path:
     True
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = figure_index_markdown(records, relative_to=path.parent)
-    path.write_bytes(text.encode("utf-8"))
-    return path
+    return write_bytes(path, text.encode("utf-8"))

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from probstats.dataset.ratings import RATINGS, to_rating
+from probstats.dataset.sanity import escape_text_columns
 from probstats.errors import TableInputError
+from probstats.outputs import write_bytes
 
 __all__ = [
     "TableInputError",
@@ -378,6 +380,9 @@ def regression_table(
 def write_table_csv(frame: pd.DataFrame, path: str | Path, *, float_format: str = "%.3f") -> Path:
     """Write a table as canonical CSV: UTF-8, ``\\n`` line ends, fixed float format, no index.
 
+    Written atomically; text cells a spreadsheet would run as a formula get a
+    leading ``'`` (:func:`probstats.dataset.sanity.escape_formula`).
+
     Examples
     --------
     >>> import numpy as np
@@ -389,17 +394,14 @@ def write_table_csv(frame: pd.DataFrame, path: str | Path, *, float_format: str 
     >>> p.read_bytes()
     b'a,b\\n1,0.500\\n2,\\n'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = frame.to_csv(
+    text = escape_text_columns(frame).to_csv(
         index=False,
         lineterminator="\n",
         float_format=float_format,
         na_rep="",
         date_format="%Y-%m-%d",
     )
-    path.write_bytes(text.encode("utf-8"))
-    return path
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def _md_cell(value: object, float_format: str) -> str:
@@ -471,9 +473,5 @@ def write_table_markdown(
     >>> write_table_markdown(pd.DataFrame({"a": [1]}), p).read_text().splitlines()[0]
     '| a |'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
-        to_markdown(frame, float_format=float_format, caption=caption, note=note).encode("utf-8")
-    )
-    return path
+    text = to_markdown(frame, float_format=float_format, caption=caption, note=note)
+    return write_bytes(path, text.encode("utf-8"))

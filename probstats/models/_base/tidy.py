@@ -23,13 +23,19 @@ def safe_inverse(M: np.ndarray) -> np.ndarray:
     >>> safe_inverse(np.array([[4.0, 0.0], [0.0, 0.5]])).tolist()
     [[0.25, 0.0], [0.0, 2.0]]
     """
+    M = np.asarray(M, dtype=float)
+    if not np.all(np.isfinite(M)):  # e.g. the information of a fit run off to infinity
+        return np.full(M.shape, np.nan)
     try:
         inv = np.linalg.inv(M)
         if np.all(np.isfinite(inv)):
             return (inv + inv.T) / 2
     except np.linalg.LinAlgError:
         pass
-    return np.linalg.pinv(M)
+    try:
+        return np.linalg.pinv(M)
+    except np.linalg.LinAlgError:
+        return np.full(M.shape, np.nan)
 
 
 def tidy_table(

@@ -120,15 +120,18 @@ def numeric_hessian(
 
 def fit_betabinomial(k, n, X, start_beta, start_theta):
     par0 = np.append(start_beta, start_theta)
-    opt = optimize.minimize(
-        _bb_negll,
-        par0,
-        args=(k, n, X),
-        jac=_bb_grad,
-        method="BFGS",
-        options={"gtol": 1e-8, "maxiter": 2000},
-    )
-    H = hessian_from_gradient(lambda p: _bb_grad(p, k, n, X), opt.x)
+    # a separated sample drives the mean part to infinity, where scores are 0 * inf:
+    # the result is then flagged by the separation check, numpy need not warn
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        opt = optimize.minimize(
+            _bb_negll,
+            par0,
+            args=(k, n, X),
+            jac=_bb_grad,
+            method="BFGS",
+            options={"gtol": 1e-8, "maxiter": 2000},
+        )
+        H = hessian_from_gradient(lambda p: _bb_grad(p, k, n, X), opt.x)
     return opt, H
 
 
@@ -229,17 +232,20 @@ class AGQ:
 
 def fit_glmm(k, n, X, groups, family, n_quad, start, lean=False):
     agq = AGQ(k, n, X, groups, family, n_quad)
-    opt = optimize.minimize(agq.negll, start, method="BFGS", options={"gtol": 1e-6})
-    if not opt.success:  # BFGS may stop on a flat ridge (sd near 0); polish
-        opt2 = optimize.minimize(
-            agq.negll,
-            opt.x,
-            method="Nelder-Mead",
-            options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
-        )
-        if opt2.fun <= opt.fun:
-            opt2.success = True
-            opt = opt2
+    # negll is +inf outside the support (e.g. a separated sample): finite differences
+    # next to it are inf - inf, which the optimiser handles; numpy need not warn
+    with np.errstate(invalid="ignore", over="ignore"):
+        opt = optimize.minimize(agq.negll, start, method="BFGS", options={"gtol": 1e-6})
+        if not opt.success:  # BFGS may stop on a flat ridge (sd near 0); polish
+            opt2 = optimize.minimize(
+                agq.negll,
+                opt.x,
+                method="Nelder-Mead",
+                options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
+            )
+            if opt2.fun <= opt.fun:
+                opt2.success = True
+                opt = opt2
     H = np.full((len(opt.x), len(opt.x)), np.nan) if lean else numeric_hessian(agq.negll, opt.x)
     agq.modes(opt.x)
     return opt, H, agq

@@ -207,6 +207,11 @@ class BinomialResult:
         out["flag"] = flags.to_numpy()
         if auxiliary:
             extra = self._auxiliary_rows(level)
+            if len(extra) and bad.any():
+                # with the mean part run off to infinity, the dispersion or region SD at
+                # the last iterate is not an estimate of anything
+                extra.loc[:, ["estimate", "std_error", "conf_low", "conf_high"]] = np.nan
+                extra["flag"] = "separated: not estimated"
             if len(extra):
                 out = pd.concat([out, extra], ignore_index=True)
         return out
@@ -241,6 +246,8 @@ class BinomialResult:
                 name, tr = "rho", special.expit
             # delta-method SE on the reported scale; interval from the unbounded scale
             d = np.exp(e) if name.startswith("sd__") else tr(e) * (1 - tr(e))
+            with np.errstate(over="ignore"):  # a runaway log SD: exp overflows to inf
+                low, high = tr(e - z * s), tr(e + z * s)
             rows.append(
                 {
                     "term": name,
@@ -248,8 +255,8 @@ class BinomialResult:
                     "std_error": s * d,
                     "statistic": np.nan,
                     "p_value": np.nan,
-                    "conf_low": tr(e - z * s),
-                    "conf_high": tr(e + z * s),
+                    "conf_low": low,
+                    "conf_high": high,
                     "flag": "",
                 }
             )

@@ -18,6 +18,7 @@ lower. Treat results as an upper bound.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from probstats.errors import ModelSpecificationError, ZeroProbabilityError
+from probstats.errors import ModelSpecificationError, SmallSampleWarning, ZeroProbabilityError
 from probstats.models._base import check_literal
 from probstats.models.ordinal.likelihood import CumulativeLink
 
@@ -341,6 +342,24 @@ def power_ordinal(
     )
 
 
+def _not_reached(curve: pd.DataFrame, n_units, target, max_odds_ratio, kwargs) -> str:
+    best = curve["power"].max()
+    failed = int(curve["n_failed"].sum())
+    sims = int(kwargs.get("n_sims", 0)) * len(curve)
+    why = (
+        f"no minimum detectable effect: with {n_units} units the power never reaches "
+        f"{target:.0%} for odds ratios up to {max_odds_ratio:g} (per {kwargs.get('per', 1)} "
+        f"units); the largest power reached is {best:.0%}"
+    )
+    if failed:
+        share = f" of {sims}" if sims else ""
+        why += (
+            f", and {failed}{share} simulated fits failed (mostly separated samples, "
+            "counted as not rejecting)"
+        )
+    return why + ". Too few units to detect any plausible effect; collect more or pool."
+
+
 def min_detectable_effect(
     model: Literal["binomial", "ordinal"],
     n_units: int,
@@ -381,8 +400,11 @@ def min_detectable_effect(
     Returns
     -------
     (odds_ratio, curve)
-        The minimum detectable odds ratio (NaN if ``target`` is not reached) and the
-        power curve (``odds_ratio, power, mc_se, n_failed``).
+        The minimum detectable odds ratio and the power curve (``odds_ratio, power,
+        mc_se, n_failed``). If ``target`` is not reached within ``max_odds_ratio`` the
+        odds ratio is NaN, a :class:`~probstats.errors.SmallSampleWarning` says why
+        (the largest power reached, how many simulated fits failed, e.g. separated
+        samples) and ``curve.attrs["reason"]`` holds the same sentence.
 
     Examples
     --------
@@ -407,7 +429,10 @@ def min_detectable_effect(
     pw = curve["power"].to_numpy()
     above = np.flatnonzero(pw >= target)
     if len(above) == 0:
+        curve.attrs["reason"] = _not_reached(curve, n_units, target, max_odds_ratio, kwargs)
+        warnings.warn(curve.attrs["reason"], SmallSampleWarning, stacklevel=2)
         return float("nan"), curve
+    curve.attrs["reason"] = ""
     i = above[0]
     if i == 0:
         return 1.0, curve

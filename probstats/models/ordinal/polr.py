@@ -7,6 +7,7 @@ fit_ordinal` builds one and wraps its results.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -162,7 +163,12 @@ class PolrModel(GenericLikelihoodModel):
             "gopt": gradient,
         }
         mlefit.mle_settings = {"optimizer": optimizer}
-        res = PolrResults(self, mlefit)
+        with warnings.catch_warnings():
+            # statsmodels counts rows for nobs; with frequency weights nobs is their sum
+            # (as polr and clm), so its consistency check would misfire
+            warnings.filterwarnings("ignore", "df_resid differs", UserWarning)
+            res = PolrResults(self, mlefit)
+        res.nobs = self.nobs
         res.hasconst = 0
         return PolrResultsWrapper(res)
 

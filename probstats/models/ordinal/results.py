@@ -241,6 +241,12 @@ class OrdinalResult:
             rows.append(self._profile_cache[key])
         return pd.DataFrame(rows, index=terms, columns=["conf_low", "conf_high"])
 
+    @property
+    def likelihood(self) -> CumulativeLink:
+        """The model's cumulative link likelihood on the model frame (outcome codes,
+        design without intercept, weights), for code that refits it directly."""
+        return self._lik
+
     def _objective(self):
         """The function whose maximum the estimates are (the penalised one for Firth)."""
         return self._lik

@@ -15,7 +15,9 @@
 # # 2. PO vacancy and inspection ratings: what an ordinal model can and cannot say
 #
 # **Question.** Do probation delivery units with a higher probation officer (PO)
-# vacancy rate receive worse overall inspection ratings?
+# shortfall receive worse overall inspection ratings? The PO shortfall is the PO
+# vacancy rate, or 100 minus PO staffing as a percentage of target where only that is
+# stated (`probstats.dataset.harmonise`; its `shortfall_po_pct_from` column says which).
 #
 # **Answer in one line.** With the handful of inspections that state a PO vacancy
 # rate, the data are *consistent with* a strong association, with none, and with
@@ -26,8 +28,10 @@
 #
 # The model is the project's main specification,
 # `probstats.report.analysis.ordinal_rating_model`: a proportional-odds (cumulative logit)
-# model of the overall rating on the PO vacancy rate, fitted to PDU and region
-# inspections (post-2021) that state the figure. It is not re-specified here.
+# model of the overall rating on the PO shortfall, fitted to PDU and region
+# inspections (post-2021) that state the figure. It is not re-specified here. The
+# whole analysis (every staffing dimension, unit and region level, every estimator) is
+# `figures/tables/analysis_table.csv`; this notebook looks at its first rows closely.
 
 # %%
 # ruff: noqa: B018 (a bare expression ending a cell is how a notebook shows a result)
@@ -137,6 +141,36 @@ k, n = int(inadequate.sum()), len(observed)
 pd.DataFrame({"n Inadequate": [k], "n better": [n - k], "U": [mwu.statistic],
               "exact p (two-sided)": [mwu.pvalue],
               "smallest possible p": [min(1.0, 2 / comb(n, k))]})
+
+# %% [markdown]
+# ## 2.3b A permutation test that survives separation, and the bias-reduced estimate
+#
+# The exact rank test compares Inadequate with everything better. Two model-based
+# companions use the whole rating scale:
+#
+# * a **likelihood-ratio permutation test** (`probstats.models.permutation_test_model`):
+#   the PO shortfall figures are shuffled across the units and the likelihood-ratio
+#   statistic recomputed. Unlike a Wald statistic it stays meaningful when the units are
+#   separated (a separating permutation gets the largest statistic, as it should), so
+#   its p-value can be read whatever the fit looks like;
+# * the **bias-reduced (Firth) estimate**, finite even under separation, with its
+#   penalised profile-likelihood interval. It is shown *beside* the maximum-likelihood
+#   view, never instead of it: where the data separate, it rests on the penalty as much
+#   as on the data.
+
+# %%
+perm = probstats.models.permutation_test_model(main.result, MAIN_PREDICTOR,
+                                               n_permutations=999, seed=SEED)
+firth = fits["ordinal_firth"]
+pd.concat(
+    [
+        perm.tidy(),
+        firth.result.tidy(conf_method="profile", exponentiate=True,
+                          per={MAIN_PREDICTOR: PER}).query("term == @MAIN_PREDICTOR")
+        .assign(method=f"bias-reduced odds ratio per {PER:g} points (penalised profile)"),
+    ],
+    ignore_index=True,
+)
 
 # %% [markdown]
 # ## 2.4 Does the proportional-odds assumption hold?
@@ -263,11 +297,14 @@ print("baseline probabilities (Inadequate..Outstanding):", baseline.round(3))
 sizes = (main.n_used, *POWER_SIZES)
 rows, curves = [], []
 for n_units in sizes:
-    mde, pc = min_detectable_effect("ordinal", n_units, per=PER, x=observed.to_numpy(),
-                                    baseline_probs=baseline, n_sims=N_SIMS, n_grid=N_GRID,
-                                    seed=SEED)
+    with warnings.catch_warnings():  # "no answer" is shown as a reason in the table
+        warnings.simplefilter("ignore", probstats.errors.SmallSampleWarning)
+        mde, pc = min_detectable_effect("ordinal", n_units, per=PER, x=observed.to_numpy(),
+                                        baseline_probs=baseline, n_sims=N_SIMS,
+                                        n_grid=N_GRID, seed=SEED)
     rows.append({"inspections": n_units, "max power": pc["power"].max(),
-                 "min detectable OR per 10 pts (80% power)": mde})
+                 "min detectable OR per 10 pts (80% power)": mde,
+                 "why no answer": pc.attrs["reason"]})
     curves.append(pc.assign(inspections=n_units))
 power_table = pd.DataFrame(rows)
 power_table
@@ -288,7 +325,8 @@ pd.concat(curves).pivot_table(index="odds_ratio", columns="inspections",
 #   very large effects, for the same separation reason (a profile-likelihood or
 #   penalised test would do better there).
 # * `NaN` in the minimum-detectable-effect column means 80% power is not reached for any
-#   odds ratio down to 1/20 per 10 points.
+#   odds ratio down to 1/20 per 10 points; the "why no answer" column says how far the
+#   power got and how many simulated fits failed.
 #
 # ## 2.7 What the data can and cannot carry
 #

@@ -141,7 +141,8 @@ else:
 # rating_score returns a new 0..n-1 index, so align by position
 pairs["previous_rating_score"] = rating_score(pairs["previous_overall_rating"]).to_numpy(
     dtype=float, na_value=np.nan)
-rtm = fit_change(pairs, ["previous_rating_score"])
+rtm = fit_change(pairs, ["previous_rating_score"], warn=False)  # caveats shown as text below
+print(f"pairs dropped: {rtm.dropped.summary()}")
 display(rtm.glance())
 rtm.tidy()
 

@@ -89,6 +89,9 @@ def test_notebook_executes_without_errors(path: Path):
     client.execute()  # raises CellExecutionError on the first failing cell
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
+    # caveats are shown as text or tables, never as red warnings or tracebacks on stderr
+    stderr = [o["text"] for o in outputs if o.get("name") == "stderr"]
+    assert not stderr, f"{path.name} writes to stderr: {stderr[:2]}"
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     if not path.name.startswith("05_"):  # 01-04 each show at least one figure
         assert images, f"{path.name} should display its figures"

@@ -319,7 +319,9 @@ def fit_change(
     check_literal(cov_type, CovType, "cov_type")
     predictors = list(predictors)
     needed = [outcome, *predictors] + ([region] if cov_type == "cluster" else [])
-    kept, report = complete_cases(data, needed, context=f"change model of {outcome}", warn=warn)
+    kept, report = complete_cases(
+        data, needed, context=f"change model of {outcome}", warn=warn, stacklevel=3
+    )
     notes: list[str] = []
     if warn and len(kept) < 20:
         msg = (

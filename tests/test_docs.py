@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from probstats.dataset.schema import data_dictionary_markdown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -12,6 +14,19 @@ def test_data_dictionary_is_current():
     start = text.index("<!-- generated from probstats/dataset/schema.py")
     body = text[text.index("\n", start) + 1 : text.index("<!-- end generated -->")]
     assert body == data_dictionary_markdown(), "regenerate data/README.md's data dictionary"
+
+
+def test_readme_headline_is_the_committed_analysis_table():
+    from probstats.dataset.paths import project_root
+    from probstats.report.headline import headline_table
+    from probstats.report.tables import to_markdown
+
+    root = project_root()
+    text = (root / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n", text.index("<!-- headline: generated")) + 1
+    body = text[start : text.index("<!-- end headline -->")]
+    table = pd.read_csv(root / "figures" / "tables" / "analysis_table.csv")
+    assert body.strip() == to_markdown(headline_table(table)).strip(), "update the README headline"
 
 
 def test_readme_coverage_table_is_current():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from probstats import __version__
 from probstats.dataset.dates import parse_partial_date
 from probstats.dataset.ratings import RATINGS, parse_rating
+from probstats.dataset.sanity import escape_text_columns
 from probstats.dataset.schema import RAW_TABLES, Column
 from probstats.dataset.units import normalise_name
 from probstats.dataset.vocab import (
@@ -53,6 +54,7 @@ __all__ = [
     "UnknownRatingError",
     "UnsupportedFormatError",
     "__version__",
+    "escape_text_columns",
     "normalise_name",
     "parse_partial_date",
     "parse_rating",

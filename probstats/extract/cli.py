@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from probstats.extract._deps import ProbstatsError, data_dir
+from probstats.extract._deps import ProbstatsError, data_dir, escape_text_columns
 from probstats.extract.batch import expand, extract_many
 from probstats.extract.pipeline import EXTRACTOR_VERSION
 from probstats.extract.records import TABLES, Record, records_to_frame
@@ -134,7 +134,7 @@ def _compare(args, records: list[Record], stdout: TextIO) -> None:
     if args.format == "json":
         stdout.write(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n")
     else:
-        frame.to_csv(stdout, index=False, lineterminator="\n")
+        escape_text_columns(frame).to_csv(stdout, index=False, lineterminator="\n")
 
 
 def run(
@@ -165,7 +165,7 @@ def run(
             out_dir = Path(args.output_dir)
             out_dir.mkdir(parents=True, exist_ok=True)
             for table in TABLES:
-                records_to_frame(records, table).to_csv(
+                escape_text_columns(records_to_frame(records, table)).to_csv(
                     out_dir / f"extracted_{table}.csv", index=False, lineterminator="\n"
                 )  # type: ignore[arg-type]
         if getattr(args, "stage", None):
@@ -188,9 +188,9 @@ def run(
         elif args.format == "json":
             _write_json(records, stdout)
         else:
-            records_to_frame(records, args.table, raw_only=args.raw_columns_only).to_csv(
-                stdout, index=False, lineterminator="\n"
-            )
+            escape_text_columns(
+                records_to_frame(records, args.table, raw_only=args.raw_columns_only)
+            ).to_csv(stdout, index=False, lineterminator="\n")
     except (ProbstatsError, OSError, ValueError) as exc:
         print(f"probstats extract: error: {exc}", file=stderr)
         return max(failed, 1)

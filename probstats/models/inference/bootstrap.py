@@ -38,7 +38,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():
+    # in Jupyter without ipywidgets tqdm.auto falls back to a text bar; the fallback is
+    # fine, its warning on every import is noise in an analyst's notebook
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 from probstats.errors import BootstrapFailureWarning, ModelSpecificationError, ZeroProbabilityError
 from probstats.models._base import ModelResult, RowRefit, check_literal

@@ -385,7 +385,7 @@ def _region_rows(
 ) -> list[dict]:
     """ML and Firth estimates with region-cluster bootstrap intervals, and the region-level
     permutation test."""
-    from probstats.models import fit_ordinal, permutation_test
+    from probstats.models import fit_ordinal, permutation_test_model
 
     rows = []
     interval = _cluster_bootstrap_interval(n_boot, seed, data["region"])
@@ -405,23 +405,14 @@ def _region_rows(
         rows.append(_row(**base, status="not estimable", can_say="too few regions or ratings"))
         return rows
 
-    def loglik(d: pd.DataFrame) -> pd.Series:
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = fit_ordinal(d, "overall_rating", [rm.name], empty_categories="drop", warn=False)
-        return pd.Series({rm.name: r.llf})
-
-    try:
-        perm = permutation_test(
-            data,
-            loglik,
-            rm.name,
-            cluster="region",
-            n_permutations=n_perm,
-            alternative="greater",
-            pivotal=False,
-            seed=seed,
-            progress=False,
+            res = fit_ordinal(
+                data, "overall_rating", [rm.name], empty_categories="drop", warn=False
+            )
+        perm = permutation_test_model(
+            res, rm.name, cluster="region", data=data, n_permutations=n_perm, seed=seed
         )
         p = perm.p_value
         can = (

@@ -17,6 +17,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from probstats.report.evidence import ANALYSIS_COLUMNS
 from probstats.report.html_items import ReportData
 
 #: Hook: names the build may give the analysis table (``tables/<name>.csv``); the first
@@ -354,25 +355,9 @@ def analysis_display(data: ReportData) -> pd.DataFrame | None:
     table = analysis_table_of(data)
     if table is None:
         return None
-    keep = [
-        c
-        for c in (
-            "label",
-            "level",
-            "estimator",
-            "n",
-            "n_regions",
-            "effect",
-            "estimate",
-            "conf_low",
-            "conf_high",
-            "interval",
-            "p_value",
-            "status",
-            "can_say",
-        )
-        if c in table.columns
-    ]
+    # the analysis table's own columns, less the machine keys (dimension, measure)
+    skip = {"dimension", "measure"}
+    keep = [c for c in ANALYSIS_COLUMNS if c not in skip and c in table.columns]
     return table[keep]
 
 

@@ -227,11 +227,12 @@ def _observed(fit_fn: FitFn, data: pd.DataFrame, term: str, pivotal: bool) -> fl
     return t_obs
 
 
-def _p_value(t_obs, null, n_failed, total, alternative, exact) -> float:
+def _p_value(t_obs, null, n_failed, total, alternative, exact, tol=None) -> float:
     """Share of permutations at least as extreme; failed refits count as extreme (a
     refit fails most often when the permuted column separates the outcome, i.e. for
-    the most extreme permutations)."""
-    tol = 1e-12 * max(1.0, abs(t_obs))
+    the most extreme permutations). Statistics within ``tol`` of the observed one
+    count as ties (default: rounding error)."""
+    tol = 1e-12 * max(1.0, abs(t_obs)) if tol is None else tol
     if alternative == "two-sided":
         hits = np.sum(np.abs(null) >= abs(t_obs) - tol)
     elif alternative == "greater":

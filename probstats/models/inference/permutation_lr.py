@@ -33,7 +33,7 @@ import pandas as pd
 
 from probstats.errors import ModelSpecificationError
 from probstats.models._base import Alternative, check_literal
-from probstats.models.inference.permutation import PermutationResult
+from probstats.models.inference.permutation import PermutationResult, _levels, _p_value
 from probstats.models.ordinal.likelihood import CumulativeLink
 from probstats.models.ordinal.penalised import CumulativeJeffreys
 
@@ -147,7 +147,7 @@ def permutation_test_model(
         Xp[:, cols] = shuffled if codes is None else shuffled[codes]
         null.append(stat(Xp))
     null = np.asarray(null)
-    p = _p_value(t_obs, null, alternative, do_exact)
+    p = _p_value(t_obs, null, 0, null.size, alternative, do_exact, tol=_TIE)
     return PermutationResult(
         column,
         t_obs,
@@ -184,17 +184,6 @@ def _distinct_arrangements(labels: np.ndarray):
             counts[lab] += 1
 
     return place(0)
-
-
-def _p_value(t_obs: float, null: np.ndarray, alternative: str, exact: bool) -> float:
-    """Share of permutations at least as extreme, ties within solver accuracy included."""
-    if alternative == "two-sided":
-        hits = np.sum(np.abs(null) >= abs(t_obs) - _TIE)
-    elif alternative == "greater":
-        hits = np.sum(null >= t_obs - _TIE)
-    else:
-        hits = np.sum(null <= t_obs + _TIE)
-    return hits / null.size if exact else (1 + hits) / (1 + null.size)
 
 
 def _label(statistic: str, alternative: str) -> str:
@@ -234,14 +223,7 @@ def _cluster_codes(result, column, cluster, data) -> np.ndarray | None:
         raise ModelSpecificationError(
             f"cluster={cluster!r} needs data= holding that column for the model's rows"
         )
-    frame = data.loc[result.data.index]
-    nun = frame.groupby(cluster, observed=True)[column].nunique(dropna=False)
-    if (nun > 1).any():
-        raise ModelSpecificationError(
-            f"{column!r} varies within {cluster} {nun[nun > 1].index.tolist()}; a "
-            "cluster-level permutation needs it constant within clusters"
-        )
-    codes, _ = pd.factorize(frame[cluster], sort=True)
+    codes, _ = _levels(data.loc[result.data.index], column, cluster)
     return codes
 
 
@@ -252,10 +234,7 @@ def _cluster_values(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 def _sup_loglike(lik: CumulativeLink) -> float:
     """Supremum of the log-likelihood: the maximum, or its limit under separation."""
-    try:
-        sol = lik.newton(lik.start(), max_iter=200, final_derivatives=False)
-    except Exception:  # noqa: BLE001 - a start outside the support: nothing to climb
-        return float("nan")
+    sol = lik.newton(lik.start(), max_iter=200, final_derivatives=False)
     return float(sol.loglik)
 
 

@@ -70,17 +70,15 @@ def _build_folders(args: argparse.Namespace) -> tuple[Path | None, Path]:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    import inspect
     import tempfile
 
     from probstats import outputs
-    from probstats.errors import StaffingPanelUnavailableError, UnsafeOutputError
+    from probstats.errors import UnsafeOutputError
     from probstats.pipeline import build
     from probstats.report.html import REPORT_NAME
 
     started = time.perf_counter()
     out = Path(args.out)
-    extra = {}
     if args.staffing is not None:
         root = project_root()
         committed = [] if root is None else [root / "figures", root / "data"]
@@ -89,19 +87,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 f"a report made with --staffing is not written into the committed folders "
                 f"({out}): name a file elsewhere with --out"
             )
-        if "staffing" not in inspect.signature(build).parameters:
-            raise StaffingPanelUnavailableError(
-                "--staffing needs the analyst's staffing-panel option of the build, which this "
-                "version of probstats does not have yet (see README)"
-            )
-        extra["staffing"] = Path(args.staffing)
     with tempfile.TemporaryDirectory(prefix="probstats-report-") as tmp:
         build(
             Path(args.raw),
             Path(tmp) / "processed",
             figures_dir=Path(tmp) / "figures",
             progress=(lambda message: None) if args.quiet else _progress(started),
-            **extra,
+            staffing=None if args.staffing is None else Path(args.staffing),
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         outputs.write_bytes(out, (Path(tmp) / "figures" / REPORT_NAME).read_bytes())

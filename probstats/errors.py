@@ -50,7 +50,6 @@ __all__ = [
     "SmallSampleWarning",
     "SparseCategoryWarning",
     "StaffingMatchWarning",
-    "StaffingPanelUnavailableError",
     "TableInputError",
     "DiagnosticFailedWarning",
     "UnknownRatingError",
@@ -240,10 +239,6 @@ class FigureMetadataError(ProbstatsError, ValueError):
 
 class ReportInputError(ProbstatsError, ValueError):
     """The HTML report cannot be assembled: a build output it reads is missing or malformed."""
-
-
-class StaffingPanelUnavailableError(ProbstatsError):
-    """``--staffing`` was given but this build has no analyst staffing-panel option yet."""
 
 
 # --- extraction

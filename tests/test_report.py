@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import inspect
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +19,6 @@ import probstats
 from probstats.cli import main
 from probstats.dataset.paths import data_dir
 from probstats.errors import ReportInputError
-from probstats.pipeline import build
 from probstats.report.html import data_fingerprint, render_report, report_data, write_report
 from probstats.report.html_figures import PublishedFigure, inline_svg, read_publication
 from probstats.report.html_sections import (
@@ -283,12 +281,15 @@ def test_report_with_a_staffing_panel_is_not_written_into_committed_folders(tmp_
     assert "not written into the committed folders" in capsys.readouterr().err
 
 
-def test_staffing_option_is_passed_on_or_refused_by_name(tmp_path, capsys):
-    if "staffing" in inspect.signature(build).parameters:
-        pytest.skip("the build takes a staffing panel: covered by the staffing-panel tests")
-    code = main(
-        ["report", "-q", "--staffing", str(tmp_path / "p.csv"), "--out", str(tmp_path / "r.html")]
+def test_staffing_option_is_passed_on_to_the_build(tmp_path, capsys):
+    # a panel with a located error: the build checks it and the report is not written
+    panel = tmp_path / "p.csv"
+    panel.write_text(
+        "unit,period,measure,grade,value,provenance,private,notes\n"
+        "Bedfordshire PDU,2024-09,fte_in_post,PO,31.4,,true,\n",
+        encoding="utf-8",
     )
+    code = main(["report", "-q", "--staffing", str(panel), "--out", str(tmp_path / "r.html")])
     assert code == 1
-    assert "staffing-panel option" in capsys.readouterr().err
+    assert "p.csv, line 2, column 'provenance'" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
